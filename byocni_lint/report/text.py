@@ -1,0 +1,46 @@
+"""One line per finding in the `path:line:col: RULE message [severity]` shape, then a summary line.
+
+The shape is the one GCC, ruff and most editors' problem matchers understand, so findings are
+clickable in terminals and CI logs without any plugin.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from byocni_lint.findings import Finding, Severity
+from byocni_lint.report import RunResult, display_path
+
+_SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "blue"}
+
+
+def render(result: RunResult, *, base_dir: Path, color: bool = False) -> str:
+    lines = [_finding_line(finding, base_dir, color) for finding in result.sorted_findings()]
+    lines.append(_summary_line(result))
+    return "\n".join(lines)
+
+
+def _finding_line(finding: Finding, base_dir: Path, color: bool) -> str:
+    span = finding.location.span
+    line, column = (span.line, span.column) if span else (1, 1)
+    rule = finding.rule_id
+    tag = f"[{finding.severity.label}]"
+    if color:
+        rule = click.style(rule, bold=True)
+        tag = click.style(tag, fg=_SEVERITY_COLOURS[finding.severity])
+    # A message spanning several lines would break the one-finding-per-line contract that grep relies on.
+    message = " ".join(finding.message.splitlines())
+    return f"{display_path(finding.location.path, base_dir)}:{line}:{column}: {rule} {message} {tag}"
+
+
+def _summary_line(result: RunResult) -> str:
+    files = _plural(result.files_linted, "file")
+    if not result.findings:
+        return f"Linted {files}: no findings."
+    counts = ", ".join(_plural(n, severity.label) for severity, n in result.severity_counts().items())
+    return f"Linted {files}: {counts}."
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
