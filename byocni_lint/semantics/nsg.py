@@ -1,0 +1,512 @@
+"""Which part of a flow an Azure network security group lets through.
+
+Azure processes the rules of one direction in ascending priority and stops at the first rule a
+packet matches (aks-facts 6.1). A check needs more than a yes/no answer: it must name the rule that
+blocks a flow and the part it blocks, and it must never claim a block it cannot prove.
+
+Model
+    A flow is a set of packets with five dimensions: source address, destination address,
+    protocol, source port and destination port. Every dimension is a set of integer intervals, so
+    one small interval algebra serves them all: IPv4 and IPv6 addresses sit on separate stretches
+    of one number line (so the families never meet), protocols are numbered, ports are ports. A
+    *box* is the product of one interval set per dimension; the still-undecided traffic is a list
+    of disjoint boxes. Walking the rules in priority order, an Allow removes what it covers and the
+    first Deny that covers an undecided packet makes the verdict "denied" for exactly the packets
+    it covers.
+
+Unknowns
+    A rule that cannot be matched statically covers a *certain* region (possibly empty) and a
+    larger *possible* region. Causes: application security groups, service tags other than
+    VirtualNetwork/Internet/AzureLoadBalancer, an unknown VirtualNetwork, unresolved or malformed
+    fields, an unknown priority (the rule is then placed before all others), an unknown direction
+    (the rule then applies to both), and rules sharing a priority with different access (Azure
+    rejects that; their order is unknown). The certain region acts as usual. Undecided packets in
+    the possible region are marked *doubtful* and stay undecided; a doubt records whether the rule
+    may have denied them (Deny or unknown access) or only allowed them. Later on:
+
+    - a certain Deny reaching doubtful packets makes them unknown (they may already be allowed);
+    - a certain Allow reaching packets that may have been denied makes them unknown; packets that
+      at worst were allowed earlier are allowed either way;
+    - a certain Deny reaching packets without doubt still gives "denied": no earlier rule, known
+      or not, can have matched them, so the denial is proven even if other packets are unknown.
+
+    The verdict is "denied" if some packet is proven denied, else "unknown" if any packet is
+    unknown (naming a rule that made it so), else "allowed".
+
+Decisions where Azure's documentation is silent
+    - Ports exist only for Tcp and Udp. A rule that restricts ports only possibly matches Icmp, Esp
+      and Ah (for Icmp, Azure was observed to read the "port" as the ICMP type; MicrosoftDocs
+      azure-docs issues #37413 and #51522). A Traffic with protocol "*" and restricted ports means
+      Tcp and Udp on those ports only.
+    - "*" and "Any" match both families; "0.0.0.0/0" is an IPv4 prefix and matches IPv4 only.
+    - Internet = public unicast space (see Tags.internet) minus VirtualNetwork.
+    - AzureLoadBalancer = 168.63.129.16/32 (IPv4 only).
+    - The platform exemption of 168.63.129.16 and 169.254.169.254 is not modelled; a caller that
+      asks about those addresses gets the answer the rules give.
+    - evaluate() applies exactly the rules it is given, so pass `(*rules, *default_rules())`.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+PortRange = tuple[int, int]
+Spans = tuple[tuple[int, int], ...]
+"""Sorted, disjoint, non-adjacent closed intervals."""
+Box = tuple[Spans, Spans, Spans, Spans, Spans]
+"""(source addresses, destination addresses, protocols, source ports, destination ports)."""
+
+PROTOCOLS = ("Tcp", "Udp", "Icmp", "Esp", "Ah")
+ALL_PORTS: tuple[PortRange, ...] = ((0, 65535),)
+AZURE_LOAD_BALANCER: tuple[Network, ...] = (ipaddress.IPv4Network("168.63.129.16/32"),)
+
+_V6_BASE = 1 << 33
+"""IPv6 address n is n + _V6_BASE on the number line; the gap keeps the families from merging."""
+_NOWHERE: Spans = ()
+_EVERYWHERE: Spans = ((0, (1 << 32) - 1), (_V6_BASE, _V6_BASE + (1 << 128) - 1))
+_ALL_PROTOCOLS: Spans = ((0, len(PROTOCOLS) - 1),)
+_PORTED: Spans = ((0, 1),)                       # Tcp, Udp
+_PORTLESS: Spans = ((2, len(PROTOCOLS) - 1),)    # Icmp, Esp, Ah
+
+
+@dataclass(frozen=True)
+class SecurityRule:
+    """One NSG rule as the model knows it; None in a field means "could not be resolved"."""
+
+    name: str
+    priority: int | None
+    direction: str | None
+    """"Inbound" or "Outbound", any case. None (unknown) applies the rule, as doubtful, to both."""
+    access: str | None
+    protocol: str | None
+    source_prefixes: tuple[str, ...] | None
+    """sourceAddressPrefix and sourceAddressPrefixes merged: CIDRs, addresses, "*", service tags."""
+    source_ports: tuple[str, ...] | None
+    destination_prefixes: tuple[str, ...] | None
+    destination_ports: tuple[str, ...] | None
+    source_asgs: bool = False
+    destination_asgs: bool = False
+    ref: object = None
+    """Opaque to this module; handed back in verdicts so the caller can locate the rule."""
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class Tags:
+    """What the service tags the evaluator understands stand for in one deployment."""
+
+    virtual_network: tuple[Network, ...] | None
+    """VNet address space, peered spaces, route-table prefixes (aks-facts 6.3); None if unknown."""
+
+    def internet(self) -> tuple[Network, ...] | None:
+        """Public unicast space outside the VirtualNetwork tag; None while that tag is unknown.
+
+        Azure calls Internet "the IP address space that's outside the virtual network and reachable
+        by the public internet". Private, shared (100.64/10), loopback, link-local, multicast and
+        reserved ranges are not reachable that way, so they are neither VirtualNetwork nor Internet
+        and the default rules deny them.
+        """
+        if self.virtual_network is None:
+            return None
+        return _networks(_minus(_PUBLIC, _address_spans(self.virtual_network)))
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """A flow to ask about, or a part of one that a rule denied.
+
+    `ports` and `source_ports` constrain Tcp and Udp. With protocol "*" and restricted ports the
+    flow is Tcp and Udp on those ports; Icmp, Esp and Ah carry no ports and must keep ALL_PORTS.
+    """
+
+    sources: tuple[Network, ...]
+    destinations: tuple[Network, ...]
+    protocol: str = "*"
+    ports: tuple[PortRange, ...] = ALL_PORTS
+    direction: str = "Inbound"
+    source_ports: tuple[PortRange, ...] = ALL_PORTS
+
+    def __post_init__(self) -> None:
+        if _protocol_spans(self.protocol) is None:
+            raise ValueError(f"unknown protocol {self.protocol!r}")
+        if _direction(self.direction) is None:
+            raise ValueError(f"unknown direction {self.direction!r}")
+        for lo, hi in (*self.ports, *self.source_ports):
+            if not 0 <= lo <= hi <= 65535:
+                raise ValueError(f"bad port range {lo}-{hi}")
+        restricted = (_spans(self.ports), _spans(self.source_ports)) != (ALL_PORTS, ALL_PORTS)
+        if restricted and self.protocol.lower() in ("icmp", "esp", "ah"):
+            raise ValueError(f"{self.protocol} has no ports")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer for one flow.
+
+    `denied` lists the denied part as disjoint flows with one protocol each, so that a message can
+    say exactly what is blocked (a single Traffic cannot hold "Udp 53 and all of Icmp").
+    """
+
+    outcome: str
+    """"allowed", "denied" or "unknown"."""
+    rule: SecurityRule | None = None
+    """The deciding Deny, or the rule that made the answer unknown."""
+    denied: tuple[Traffic, ...] = ()
+    reason: str = ""
+    """Why the answer is unknown, naming the rule."""
+
+
+def default_rules() -> tuple[SecurityRule, ...]:
+    """Azure's six built-in rules (aks-facts 6.2); templates never contain them."""
+
+    def rule(name: str, priority: int, direction: str, source: str, destination: str,
+             access: str) -> SecurityRule:
+        return SecurityRule(name=name, priority=priority, direction=direction, access=access,
+                            protocol="*", source_prefixes=(source,), source_ports=("*",),
+                            destination_prefixes=(destination,), destination_ports=("*",),
+                            default=True)
+
+    return (
+        rule("AllowVnetInBound", 65000, "Inbound", "VirtualNetwork", "VirtualNetwork", "Allow"),
+        rule("AllowAzureLoadBalancerInBound", 65001, "Inbound", "AzureLoadBalancer", "*", "Allow"),
+        rule("DenyAllInBound", 65500, "Inbound", "*", "*", "Deny"),
+        rule("AllowVnetOutBound", 65000, "Outbound", "VirtualNetwork", "VirtualNetwork", "Allow"),
+        rule("AllowInternetOutBound", 65001, "Outbound", "*", "Internet", "Allow"),
+        rule("DenyAllOutBound", 65500, "Outbound", "*", "*", "Deny"),
+    )
+
+
+@dataclass(frozen=True)
+class _Doubt:
+    rule: SecurityRule
+    reason: str
+    may_deny: bool
+
+
+@dataclass(frozen=True)
+class _Region:
+    """What one rule matches: surely `certain`, perhaps anything in `possible` (a superset)."""
+
+    certain: tuple[Box, ...]
+    possible: tuple[Box, ...]
+    doubt: _Doubt | None
+
+
+def evaluate(rules: Sequence[SecurityRule], traffic: Traffic, tags: Tags) -> Verdict:
+    """First-match-wins evaluation of `rules` (include default_rules()) for `traffic`."""
+    direction = _direction(traffic.direction)
+    pending: list[tuple[Box, tuple[_Doubt, ...]]] = [(box, ()) for box in _traffic_boxes(traffic)]
+    first_unknown: _Doubt | None = None
+    for rule in _in_order(rules, direction):
+        region = _region(rule, tags, rules)
+        allows = _access(rule.access) == "allow"
+        denied: list[Box] = []
+        undecided: list[tuple[Box, tuple[_Doubt, ...]]] = []
+        for box, doubts in pending:
+            matched, rest = _cut(box, region.certain)
+            undecided += [(part, doubts) for part in rest]
+            if not matched:
+                continue
+            blocking = [d for d in doubts if d.may_deny] if allows else list(doubts)
+            if blocking:
+                first_unknown = first_unknown or blocking[0]
+            elif not allows:
+                denied += matched
+        if denied:
+            return Verdict("denied", rule, _as_traffic(denied, direction.capitalize()))
+        pending = _mark_doubtful(undecided, region) if region.doubt else undecided
+    if first_unknown:
+        return Verdict("unknown", first_unknown.rule, reason=first_unknown.reason)
+    if pending:
+        doubts = next((doubts for _, doubts in pending if doubts), ())
+        if doubts:
+            return Verdict("unknown", doubts[0].rule, reason=doubts[0].reason)
+        return Verdict("unknown", reason="no rule decides part of the traffic "
+                                         "(were the default rules included?)")
+    return Verdict("allowed")
+
+
+def _mark_doubtful(pending: list[tuple[Box, tuple[_Doubt, ...]]],
+                   region: _Region) -> list[tuple[Box, tuple[_Doubt, ...]]]:
+    """Split off the undecided packets that `region` may match and add its doubt to them."""
+    marked: list[tuple[Box, tuple[_Doubt, ...]]] = []
+    for box, doubts in pending:
+        matched, rest = _cut(box, region.possible)
+        marked += [(part, doubts) for part in rest]
+        marked += [(part, (*doubts, region.doubt)) for part in matched]
+    return marked
+
+
+# --- rules -> regions ---------------------------------------------------------------------------
+
+def _in_order(rules: Sequence[SecurityRule], direction: str) -> list[SecurityRule]:
+    """Rules that may apply in `direction`, by priority; unknown priorities first (any slot)."""
+    applicable = [r for r in rules if _direction(r.direction) in (direction, None)]
+    return sorted(applicable, key=lambda r: -1 if r.priority is None else r.priority)
+
+
+def _region(rule: SecurityRule, tags: Tags, rules: Sequence[SecurityRule]) -> _Region:
+    reasons: list[str] = []
+    if rule.priority is None:
+        reasons.append("has an unknown priority")
+    elif _shares_priority(rule, rules):
+        reasons.append(f"shares priority {rule.priority} with a rule of other access")
+    if _direction(rule.direction) is None:
+        reasons.append("has an unknown direction")
+    if _access(rule.access) is None:
+        reasons.append("has an unknown access")
+    whole_rule_doubt = bool(reasons)
+
+    sources = _addresses(rule.source_prefixes, rule.source_asgs, tags, "source", reasons)
+    destinations = _addresses(rule.destination_prefixes, rule.destination_asgs, tags,
+                              "destination", reasons)
+    protocols = _protocols(rule.protocol, reasons)
+    source_ports = _ports(rule.source_ports, "source", reasons)
+    destination_ports = _ports(rule.destination_ports, "destination", reasons)
+    certain, possible = zip(sources, destinations, protocols, source_ports, destination_ports)
+    portless = _meet(possible[2], _PORTLESS)
+    if portless and (possible[3], possible[4]) != (ALL_PORTS, ALL_PORTS):
+        reasons.append("restricts ports, which Azure does not define for Icmp, Esp and Ah")
+
+    doubt = _Doubt(rule, f"rule {rule.name!r} " + "; ".join(reasons),
+                   may_deny=_access(rule.access) != "allow") if reasons else None
+    return _Region(certain=() if whole_rule_doubt else _rule_boxes(certain, surely=True),
+                   possible=_rule_boxes(possible, surely=False), doubt=doubt)
+
+
+def _rule_boxes(dims: tuple[Spans, ...], surely: bool) -> tuple[Box, ...]:
+    """A rule's product as a part with ports and a part without (Icmp, Esp, Ah).
+
+    A port restriction surely matches no portless packet, but may match any (see module doc).
+    """
+    sources, destinations, protocols, source_ports, destination_ports = dims
+    boxes = [(sources, destinations, _meet(protocols, _PORTED), source_ports, destination_ports)]
+    if not surely or (source_ports, destination_ports) == (ALL_PORTS, ALL_PORTS):
+        boxes.append((sources, destinations, _meet(protocols, _PORTLESS), ALL_PORTS, ALL_PORTS))
+    return tuple(box for box in boxes if all(box))
+
+
+def _shares_priority(rule: SecurityRule, rules: Sequence[SecurityRule]) -> bool:
+    """True if another rule of this direction has the same priority and may differ in access."""
+    return any(
+        other is not rule and other.priority == rule.priority
+        and _direction(other.direction) in (_direction(rule.direction), None)
+        and (_access(other.access) != _access(rule.access) or _access(rule.access) is None)
+        for other in rules)
+
+
+def _addresses(entries: tuple[str, ...] | None, asgs: bool, tags: Tags, side: str,
+               reasons: list[str]) -> tuple[Spans, Spans]:
+    """(certain, possible) address spans of one side of a rule; appends why they differ."""
+    if asgs:
+        reasons.append(f"uses application security groups as {side}")
+        return _NOWHERE, _EVERYWHERE
+    if not entries:
+        reasons.append(f"has unknown {side} address prefixes")
+        return _NOWHERE, _EVERYWHERE
+    certain: list[Spans] = []
+    possible: list[Spans] = []
+    for entry in entries:
+        sure, maybe = _prefix(str(entry), tags, reasons)
+        certain.append(sure)
+        possible.append(maybe)
+    return _union(certain), _union(possible)
+
+
+def _prefix(entry: str, tags: Tags, reasons: list[str]) -> tuple[Spans, Spans]:
+    tag = entry.strip().lower().replace("_", "")
+    if tag in ("*", "any"):
+        return _EVERYWHERE, _EVERYWHERE
+    if tag == "azureloadbalancer":
+        spans = _address_spans(AZURE_LOAD_BALANCER)
+        return spans, spans
+    if tag in ("virtualnetwork", "internet"):
+        if tags.virtual_network is None:
+            reasons.append(f"uses {entry!r} while the VNet address space is unknown")
+            return _NOWHERE, _EVERYWHERE if tag == "virtualnetwork" else _PUBLIC
+        vnet = _address_spans(tags.virtual_network)
+        spans = vnet if tag == "virtualnetwork" else _minus(_PUBLIC, vnet)
+        return spans, spans
+    try:
+        spans = _address_spans([ipaddress.ip_network(entry.strip(), strict=False)])
+    except ValueError:
+        reasons.append(f"uses {entry!r}, a service tag or value this linter cannot expand")
+        return _NOWHERE, _EVERYWHERE
+    return spans, spans
+
+
+def _protocols(protocol: str | None, reasons: list[str]) -> tuple[Spans, Spans]:
+    spans = _protocol_spans(protocol) if protocol is not None else None
+    if spans is None:
+        reasons.append(f"has an unknown protocol {protocol!r}")
+        return _NOWHERE, _ALL_PROTOCOLS
+    return spans, spans
+
+
+def _ports(entries: tuple[str, ...] | None, side: str, reasons: list[str]) -> tuple[Spans, Spans]:
+    """Port spans; an entry that is not "*", "N" or "N-M" within 0..65535 is unknown."""
+    if not entries:
+        reasons.append(f"has unknown {side} ports")
+        return _NOWHERE, ALL_PORTS
+    ranges: list[tuple[int, int]] = []
+    for entry in entries:
+        text = str(entry).strip()
+        bounds = re.fullmatch(r"(\d+)(?:-(\d+))?", text)
+        low, high = (int(bounds[1]), int(bounds[2] or bounds[1])) if bounds else (0, -1)
+        if text == "*":
+            ranges.append((0, 65535))
+        elif 0 <= low <= high <= 65535:
+            ranges.append((low, high))
+        else:
+            reasons.append(f"has unknown {side} port {text!r}")
+            return _NOWHERE, ALL_PORTS
+    spans = _spans(ranges)
+    return spans, spans
+
+
+def _access(access: str | None) -> str | None:
+    value = (access or "").strip().lower()
+    return value if value in ("allow", "deny") else None
+
+
+def _direction(direction: str | None) -> str | None:
+    value = (direction or "").strip().lower()
+    return value if value in ("inbound", "outbound") else None
+
+
+def _protocol_spans(protocol: str) -> Spans | None:
+    name = protocol.strip().lower()
+    if name in ("*", "any"):
+        return _ALL_PROTOCOLS
+    names = [p.lower() for p in PROTOCOLS]
+    return ((names.index(name),) * 2,) if name in names else None
+
+
+# --- traffic <-> boxes --------------------------------------------------------------------------
+
+def _traffic_boxes(traffic: Traffic) -> list[Box]:
+    """One box per address family present on both sides, split into ported and portless parts."""
+    protocols = _protocol_spans(traffic.protocol)
+    source_ports, ports = _spans(traffic.source_ports), _spans(traffic.ports)
+    boxes: list[Box] = []
+    for version in (4, 6):
+        sources = _address_spans([n for n in traffic.sources if n.version == version])
+        destinations = _address_spans([n for n in traffic.destinations if n.version == version])
+        boxes += [(sources, destinations, _meet(protocols, _PORTED), source_ports, ports)]
+        if (source_ports, ports) == (ALL_PORTS, ALL_PORTS):
+            boxes += [(sources, destinations, _meet(protocols, _PORTLESS), ALL_PORTS, ALL_PORTS)]
+    return [box for box in boxes if all(box)]
+
+
+def _as_traffic(boxes: Iterable[Box], direction: str) -> tuple[Traffic, ...]:
+    """Denied boxes as one-protocol flows, merging boxes that differ in one address side only."""
+    by_source: dict[tuple, list[Spans]] = {}
+    for sources, destinations, protocols, source_ports, ports in boxes:
+        for lo, hi in protocols:
+            for protocol in range(lo, hi + 1):
+                key = (protocol, source_ports, ports, sources)
+                by_source.setdefault(key, []).append(destinations)
+    by_destination: dict[tuple, list[Spans]] = {}
+    for (protocol, source_ports, ports, sources), destinations in by_source.items():
+        key = (protocol, source_ports, ports, _union(destinations))
+        by_destination.setdefault(key, []).append(sources)
+    return tuple(
+        Traffic(sources=_networks(_union(sources)), destinations=_networks(destinations),
+                protocol=PROTOCOLS[protocol], ports=ports, direction=direction,
+                source_ports=source_ports)
+        for (protocol, source_ports, ports, destinations), sources
+        in sorted(by_destination.items(), key=lambda item: item[0]))
+
+
+def _address_spans(networks: Iterable[Network]) -> Spans:
+    return _spans(
+        (int(n.network_address) + (_V6_BASE if n.version == 6 else 0),
+         int(n.broadcast_address) + (_V6_BASE if n.version == 6 else 0))
+        for n in networks)
+
+
+def _networks(spans: Spans) -> tuple[Network, ...]:
+    networks: list[Network] = []
+    for lo, hi in spans:
+        if hi < _V6_BASE:
+            first, last = ipaddress.IPv4Address(lo), ipaddress.IPv4Address(hi)
+        else:
+            first, last = ipaddress.IPv6Address(lo - _V6_BASE), ipaddress.IPv6Address(hi - _V6_BASE)
+        networks += ipaddress.summarize_address_range(first, last)
+    return tuple(networks)
+
+
+# --- interval sets and boxes --------------------------------------------------------------------
+
+def _spans(ranges: Iterable[tuple[int, int]]) -> Spans:
+    merged: list[list[int]] = []
+    for lo, hi in sorted(ranges):
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return tuple((lo, hi) for lo, hi in merged)
+
+
+def _union(many: Iterable[Spans]) -> Spans:
+    return _spans(span for spans in many for span in spans)
+
+
+def _meet(a: Spans, b: Spans) -> Spans:
+    return tuple((max(lo, blo), min(hi, bhi))
+                 for lo, hi in a for blo, bhi in b if max(lo, blo) <= min(hi, bhi))
+
+
+def _minus(a: Spans, b: Spans) -> Spans:
+    result: list[tuple[int, int]] = []
+    for lo, hi in a:
+        for blo, bhi in b:
+            if bhi < lo or blo > hi:
+                continue
+            if blo > lo:
+                result.append((lo, blo - 1))
+            lo = bhi + 1
+            if lo > hi:
+                break
+        else:
+            result.append((lo, hi))
+    return tuple(result)
+
+
+def _split(box: Box, region: Box) -> tuple[Box | None, list[Box]]:
+    """(box ∩ region, disjoint boxes covering box − region)."""
+    outside: list[Box] = []
+    inside = list(box)
+    for dim, spans in enumerate(region):
+        beyond = _minus(inside[dim], spans)
+        if beyond:
+            outside.append((*inside[:dim], beyond, *inside[dim + 1:]))
+        inside[dim] = _meet(inside[dim], spans)
+        if not inside[dim]:
+            return None, [box]
+    return tuple(inside), outside
+
+
+def _cut(box: Box, regions: Iterable[Box]) -> tuple[list[Box], list[Box]]:
+    """Parts of `box` inside any of `regions`, and the parts outside all of them."""
+    inside: list[Box] = []
+    outside = [box]
+    for region in regions:
+        remaining: list[Box] = []
+        for part in outside:
+            matched, rest = _split(part, region)
+            inside += [matched] if matched else []
+            remaining += rest
+        outside = remaining
+    return inside, outside
+
+
+_PUBLIC: Spans = _minus(_EVERYWHERE, _address_spans(ipaddress.ip_network(text) for text in (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+    "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4",   # IPv4 not public
+    "::/3", "4000::/2", "8000::/1",                                     # IPv6 outside 2000::/3
+)))
+"""Public unicast space: what the Internet tag covers before the VNet is taken out."""
