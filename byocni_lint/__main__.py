@@ -1,0 +1,3 @@
+from byocni_lint.cli import main
+
+main()

@@ -1,0 +1,65 @@
+"""What a check is handed besides the model: its rule's params, today's date, and ways to report.
+
+Reporting goes through here so every rule words the shared parts the same way: where a bad value was
+set (parameter default or parameters file), "if deployed" for resources behind an unknown condition
+(capped at warning), and BYO901 notes for values that could not be resolved (never errors).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from byocni_lint.findings import Finding, Location, Severity
+from byocni_lint.model import Field, Resource
+from byocni_lint.rulebook import RuleSpec
+
+UNRESOLVED = "BYO901"
+
+
+@dataclass
+class CheckContext:
+    spec: RuleSpec
+    today: date
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def params(self) -> dict:
+        return self.spec.params
+
+    def fail(self, where: Field | Location, message: str, resource: Resource | None = None,
+             severity: Severity | None = None, key: str = "") -> None:
+        """Report a violation at a value (or a location) of `resource`."""
+        severity = severity or self.spec.severity
+        location = where.location if isinstance(where, Field) else where
+        prop = where.property_path if isinstance(where, Field) else None
+        if isinstance(where, Field) and where.origin is not None:
+            origin = where.origin
+            line = f":{origin.span.line}" if origin.span else ""
+            message += f" (value set in {_short(origin.path)}{line})"
+        if resource is not None and resource.conditional:
+            message = f"if deployed, {message[0].lower()}{message[1:]}"
+            severity = min(severity, Severity.WARNING)
+        self.findings.append(Finding(
+            rule_id=self.spec.id, severity=severity, message=message, location=location,
+            resource=resource.display if resource else None, property=prop,
+            fingerprint_key=f"{resource.display if resource else ''}|{prop or ''}|{key or message}",
+        ))
+
+    def unknown(self, where: Field, resource: Resource | None, what: str = "") -> None:
+        """A value the rule needed is unknown: a BYO901 note naming the rule, the property and the reason."""
+        reason = getattr(where.value, "reason", "its value is unknown")
+        subject = what or where.property_path or "a value"
+        on = f" of {resource.display}" if resource else ""
+        self.findings.append(Finding(
+            rule_id=UNRESOLVED, severity=Severity.NOTE,
+            message=f"{self.spec.id} could not check {subject}{on}: {reason}",
+            location=where.location, resource=resource.display if resource else None,
+            property=where.property_path or None,
+            fingerprint_key=f"{self.spec.id}|{resource.display if resource else ''}|{where.property_path}",
+        ))
+
+
+def _short(path: str) -> str:
+    from os.path import basename
+
+    return basename(path)

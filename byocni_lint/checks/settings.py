@@ -1,0 +1,82 @@
+"""Network-profile settings that do or do not go with `networkPlugin: none` (BYO008, BYO010, BYO012)."""
+from __future__ import annotations
+
+from byocni_lint.checks import check
+from byocni_lint.checks.context import CheckContext
+from byocni_lint.findings import Severity
+from byocni_lint.model import Field, Model
+from byocni_lint.semantics.apiversion import parse_api_version
+
+
+def _lower(field: Field | None) -> str | None:
+    return field.value.lower() if field is not None and isinstance(field.value, str) else None
+
+
+@check("BYO008")
+def byocni_incompatible_setting(model: Model, ctx: CheckContext) -> None:
+    policies = {p.lower() for p in ctx.params.get("incompatible_policies", [])}
+    dataplanes = {d.lower() for d in ctx.params.get("incompatible_dataplanes", [])}
+    warn_modes = {m.lower() for m in ctx.params.get("warn_plugin_modes", [])}
+    for cluster in (c for c in model.clusters if c.is_byocni):
+        for setting, banned, name, severity in (
+            (cluster.network_policy, policies, "networkPolicy", Severity.ERROR),
+            (cluster.network_dataplane, dataplanes, "networkDataplane", Severity.ERROR),
+            (cluster.network_plugin_mode, warn_modes, "networkPluginMode", Severity.WARNING),
+        ):
+            if setting is None or not setting.present:
+                continue
+            if not setting.known:
+                ctx.unknown(setting, cluster, name)
+            elif _lower(setting) in banned:
+                ctx.fail(setting, f"{name} '{setting.value}' is not supported with networkPlugin 'none': the "
+                                  f"managed CNI it needs is not installed; remove it and let your own CNI "
+                                  f"provide it", cluster, severity)
+        families = cluster.ip_families
+        if families is not None and families.present:
+            if not families.known:
+                ctx.unknown(families, cluster, "ipFamilies")
+            elif ctx.params.get("warn_dual_stack", True) and isinstance(families.value, list) and \
+                    len({str(f).lower() for f in families.value}) > 1:
+                ctx.fail(families, "dual-stack ipFamilies with networkPlugin 'none' is not documented as "
+                                   "supported (AKS documents dual stack with Azure CNI Overlay); make sure "
+                                   "your CNI handles IPv6", cluster, Severity.WARNING)
+        if ctx.params.get("warn_windows_pools", True):
+            for pool in cluster.pools:
+                if not pool.os_type.known:
+                    ctx.unknown(pool.os_type, cluster, f"osType of pool {pool.name}")
+                elif _lower(pool.os_type) == "windows":
+                    ctx.fail(pool.os_type, f"Windows node pool {pool.name} with networkPlugin 'none': "
+                                           "BYOCNI is not supported for Windows nodes; use Linux pools",
+                             cluster, Severity.WARNING)
+
+
+@check("BYO010")
+def missing_pod_cidr(model: Model, ctx: CheckContext) -> None:
+    for cluster in (c for c in model.clusters if c.is_byocni):
+        fields = cluster.pod_cidr_fields()
+        if any(f.known and f.present for f in fields):
+            continue
+        unknown = next((f for f in fields if not f.known), None)
+        if unknown is not None:
+            ctx.unknown(unknown, cluster, unknown.property_path or "podCidr")
+            continue
+        ctx.fail(cluster.network_plugin, "networkPlugin 'none' without podCidr or podCidrs: the Azure BYOCNI "
+                                         "article says to give the pod range your CNI will use; set "
+                                         "networkProfile.podCidr (e.g. 192.168.0.0/16)", cluster)
+
+
+@check("BYO012")
+def docker_bridge_cidr_deprecated(model: Model, ctx: CheckContext) -> None:
+    removed_stable = parse_api_version(str(ctx.params["removed_in_stable"]))
+    removed_preview = parse_api_version(str(ctx.params["removed_in_preview"]))
+    for cluster in model.clusters:
+        bridge = cluster.docker_bridge_cidr
+        if bridge is None or not bridge.present or bridge.value == "":
+            continue
+        version = parse_api_version(cluster.api_version.value) if cluster.api_version else None
+        removed = removed_preview if version is not None and version.is_preview else removed_stable
+        if version is not None and version.day >= removed.day:
+            detail = f"is not part of apiVersion {version} (removed from {removed})"
+        else:
+            detail = f"is deprecated and removed from the API from {removed_stable}"
+        ctx.fail(bridge, f"dockerBridgeCidr {detail}; delete the property", cluster)

@@ -1,0 +1,82 @@
+"""Version rules: the managedClusters API version (BYO001) and the Kubernetes version (BYO011)."""
+from __future__ import annotations
+
+from datetime import date
+
+from byocni_lint.checks import check
+from byocni_lint.checks.context import CheckContext
+from byocni_lint.model import Model
+from byocni_lint.semantics.apiversion import at_least, parse_api_version
+from byocni_lint.semantics.kubernetes import minor_of
+
+
+@check("BYO001")
+def api_version_too_old(model: Model, ctx: CheckContext) -> None:
+    min_stable = parse_api_version(str(ctx.params["min_stable"]))
+    min_preview = parse_api_version(str(ctx.params["min_preview"]))
+    for cluster in model.clusters:
+        api = cluster.api_version
+        if api is None:
+            continue
+        if not api.known:
+            if cluster.is_byocni:
+                ctx.unknown(api, cluster, "apiVersion")
+            continue
+        version = parse_api_version(api.value)
+        if version is None or at_least(version, min_stable, min_preview):
+            continue
+        if not cluster.is_byocni:
+            if cluster.network_plugin is not None and not cluster.network_plugin.known:
+                ctx.unknown(cluster.network_plugin, cluster, "networkPlugin (apiVersion "
+                            f"{version} would not support 'none')")
+            continue
+        needed = min_preview if version.is_preview else min_stable
+        ctx.fail(api, f"apiVersion {version} predates networkPlugin 'none', which needs "
+                      f"{min_stable} or later (preview: {min_preview} or later); use {needed} or newer",
+                 cluster)
+
+
+@check("BYO011")
+def kubernetes_version_unsupported(model: Model, ctx: CheckContext) -> None:
+    calendar = sorted(((minor_of(str(entry["minor"])), entry) for entry in ctx.params["calendar"]),
+                      key=lambda item: item[0])
+    oldest = calendar[0][0] if calendar else None
+    for cluster in model.clusters:
+        version = cluster.kubernetes_version
+        if version is None or not version.present:
+            continue  # AKS picks its default version
+        if not version.known:
+            ctx.unknown(version, cluster, "kubernetesVersion")
+            continue
+        minor = minor_of(version.value)
+        if minor is None:
+            continue
+        entry = next((e for m, e in calendar if m == minor), None)
+        lts = _is_lts(cluster)
+        if entry is not None:
+            end = _end_of_life(entry, lts)
+            if ctx.today <= end:
+                continue
+            why = f"AKS support for {_minor_text(minor)} ended {end.isoformat()}" + (" (LTS)" if lts and entry.get("lts_end_of_life") else "")
+        elif oldest is not None and minor < oldest and ctx.params.get("older_minors_are_end_of_life", True):
+            why = f"{_minor_text(minor)} is older than every minor in the AKS release calendar " \
+                  f"(oldest listed: {_minor_text(oldest)})"
+        else:
+            continue
+        supported = [m for m, e in calendar if _end_of_life(e, False) >= ctx.today]
+        advice = f"; upgrade to {_minor_text(supported[0])} or newer" if supported else "; upgrade to a supported minor"
+        ctx.fail(version, f"kubernetesVersion {version.value} is past end of life: {why}{advice}", cluster)
+
+
+def _is_lts(cluster) -> bool:
+    plan = cluster.support_plan.value if cluster.support_plan else None
+    return isinstance(plan, str) and plan.lower() == "akslongtermsupport"
+
+
+def _end_of_life(entry: dict, lts: bool) -> date:
+    value = entry.get("lts_end_of_life") if lts and entry.get("lts_end_of_life") else entry["end_of_life"]
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _minor_text(minor: tuple[int, int]) -> str:
+    return f"{minor[0]}.{minor[1]}"

@@ -1,0 +1,118 @@
+"""`byocni-lint`: options, output and exit codes.
+
+Exit codes follow ruff and ESLint: 0 when nothing at or above `--fail-on` was found, 1 when something
+was, 2 for usage errors and internal failures (never 1 because of an exception, so CI can tell a
+finding from a crash).
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from byocni_lint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part.strip().upper() for value in values for part in value.split(",") if part.strip())
+
+
+def _use_color(choice: str, fmt: str, output: str | None) -> bool:
+    if fmt != "text" or choice == "never":
+        return False
+    if choice == "always":
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    return output is None and sys.stdout.isatty()
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default="error",
+              show_default=True, help="Exit 1 when a finding at or above this severity exists.")
+@click.option("--parameters", "-p", type=click.Path(dir_okay=False), help="ARM parameters file for the templates given.")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (repeatable, comma lists).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour text output (auto: only on a terminal and without NO_COLOR).")
+@click.option("--list-rules", is_flag=True, help="List every rule and exit.")
+@click.option("--explain", metavar="RULE", help="Print a rule's description and exit.")
+@click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
+@click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
+@click.version_option(__version__, "--version", prog_name="byocni-lint")
+def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, debug, today):
+    """Lint AKS bring-your-own-CNI deployments (ARM templates) before they reach Azure.
+
+    PATHS are files or folders (default: the current folder).
+    """
+    try:
+        code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today)
+    except click.UsageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the promise is exit 2, never a traceback on stdout
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        click.echo(f"byocni-lint: internal error: {type(exc).__name__}: {exc}"
+                   f"{'' if debug else ' (run with --debug for details)'}", err=True)
+        code = EXIT_ERROR
+    sys.exit(code)
+
+
+def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today) -> int:
+    from byocni_lint.rulebook import load_rulebook
+
+    if list_rules or explain:
+        rulebook = load_rulebook()
+        if explain:
+            spec = rulebook.get(explain.strip().upper())
+            if spec is None:
+                raise click.BadParameter(f"no rule {explain!r}; see --list-rules", param_hint="--explain")
+            click.echo(f"{spec.id} {spec.name} [{spec.severity.label}]\n\n{spec.summary}\n\n{spec.description}\n\n{spec.help_uri}")
+        else:
+            from byocni_lint.checks import registered_checks
+
+            implemented = registered_checks()
+            for spec in rulebook.values():
+                status = "" if spec.id in implemented or spec.id in ("BYO900", "BYO901", "BYO903") else "  (not yet implemented)"
+                click.echo(f"{spec.id}  {spec.name:32} {spec.severity.label:8} {spec.summary}{status}")
+        return EXIT_CLEAN
+
+    from datetime import date
+    from pathlib import Path
+
+    from byocni_lint.engine import Options, lint_paths
+    from byocni_lint.findings import Severity
+    from byocni_lint.report import RunResult, render
+
+    try:
+        day = date.fromisoformat(today) if today else date.today()
+    except ValueError:
+        raise click.BadParameter(f"{today!r} is not a YYYY-MM-DD date", param_hint="--today") from None
+    options = Options(select=_split_ids(select), ignore=_split_ids(ignore), parameters=parameters, today=day)
+    run = lint_paths(list(paths) or ["."], options)
+    if run.missing_paths:
+        raise click.BadParameter(f"no such file or folder: {', '.join(run.missing_paths)}", param_hint="PATHS")
+    text = render(fmt, RunResult(run.findings, run.rules, run.files_linted), base_dir=Path.cwd(),
+                  color=_use_color(color, fmt, output))
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+    else:
+        click.echo(text, color=_use_color(color, fmt, output))
+    if fail_on == "never":
+        return EXIT_CLEAN
+    threshold = Severity.parse(fail_on)
+    return EXIT_FINDINGS if any(f.severity >= threshold for f in run.findings) else EXIT_CLEAN
+
+
+def main() -> None:
+    cli(prog_name="byocni-lint")

@@ -1,0 +1,90 @@
+"""Which files to lint, and which parameter files belong to which template.
+
+Folders are walked recursively, skipping `.git`, `node_modules`, `.terraform` and other hidden folders,
+but not `.github`, where CI workflows live. Parameter files pair by name the way Azure samples name
+them: `X.parameters.json` and `X.parameters.<env>.json` beside `X.json` (or beside `X.template.json`).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+LINTABLE_SUFFIXES = (".json", ".jsonc", ".bicep", ".bicepparam")
+_SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
+_VISIBLE_HIDDEN_DIRS = frozenset({".github"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: Path
+    display: str
+    explicit: bool  # named on the command line: unreadable or malformed means BYO900, not silence
+
+
+def discover(paths: list[str]) -> tuple[list[Candidate], list[str]]:
+    """Files to look at, in a stable order, and the named paths that do not exist."""
+    found: dict[Path, Candidate] = {}
+    missing: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for candidate in _walk(path):
+                found.setdefault(candidate.path.resolve(), candidate)
+        elif path.exists():
+            found[path.resolve()] = Candidate(path, given, True)
+        else:
+            missing.append(given)
+    return sorted(found.values(), key=lambda c: c.display), missing
+
+
+def _walk(root: Path):
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if _visit(d))
+        for name in sorted(files):
+            if name.lower().endswith(LINTABLE_SUFFIXES):
+                path = Path(folder, name)
+                yield Candidate(path, os.path.normpath(str(path)), False)
+
+
+def _visit(name: str) -> bool:
+    if name in _VISIBLE_HIDDEN_DIRS:
+        return True
+    return not name.startswith(".") and name not in _SKIPPED_DIRS
+
+
+def _stem(template: Path) -> str:
+    name = template.name[: -len(template.suffix)]
+    return name[: -len(".template")] if name.lower().endswith(".template") else name
+
+
+def parameter_files_for(template: Path) -> list[Path]:
+    """`X.parameters.json` and `X.parameters.*.json` next to template `X.json` (or `X.template.json`)."""
+    stem = _stem(template).lower()
+    matches = []
+    try:
+        entries = sorted(template.parent.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        lower = entry.name.lower()
+        if not entry.is_file() or not lower.endswith(template.suffix.lower()):
+            continue
+        base = lower[: -len(template.suffix)]
+        if base == f"{stem}.parameters" or base.startswith(f"{stem}.parameters."):
+            matches.append(entry)
+    return matches
+
+
+def template_for_parameters(parameters: Path) -> Path | None:
+    """The template a parameters file belongs to, by the same naming convention, if it exists."""
+    name = parameters.name
+    index = name.lower().find(".parameters")
+    if index <= 0:
+        return None
+    stem = name[:index]
+    for candidate in (f"{stem}{parameters.suffix}", f"{stem}.template{parameters.suffix}"):
+        path = parameters.with_name(candidate)
+        if path.is_file():
+            return path
+    return None

@@ -1,0 +1,184 @@
+"""Runs the pipeline for a set of paths: discover, load, evaluate, model, checks; returns findings.
+
+Each template is evaluated once per parameters file paired with it (or once on its own defaults),
+and a finding reported by several evaluations of the same file is kept once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from byocni_lint.discover import Candidate, discover, parameter_files_for, template_for_parameters
+from byocni_lint.findings import Finding, Location, Severity
+from byocni_lint.load.documents import ARM_PARAMETERS, ARM_TEMPLATE, Document, LoadProblem, read_document
+from byocni_lint.rulebook import RuleSpec, load_rulebook
+
+_ALWAYS_ON = ("BYO900", "BYO901", "BYO903")  # input and evaluation problems: not checks, but selectable
+
+
+@dataclass
+class Options:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    parameters: str | None = None
+    today: date = field(default_factory=date.today)
+
+
+@dataclass
+class LintRun:
+    findings: list[Finding]
+    rules: list[RuleSpec]
+    files_linted: int
+    missing_paths: list[str] = field(default_factory=list)
+
+
+def selected(rule_id: str, options: Options) -> bool:
+    """ruff-style selection: ids or prefixes (`BYO00`); ignore wins over select."""
+    if any(rule_id.startswith(prefix) for prefix in options.ignore):
+        return False
+    return not options.select or any(rule_id.startswith(prefix) for prefix in options.select)
+
+
+class _Linter:
+    def __init__(self, options: Options) -> None:
+        from byocni_lint.checks import registered_checks
+
+        self.options = options
+        self.rulebook = load_rulebook()
+        limits = self.rulebook["BYO903"].params
+        self.max_bytes = int(limits.get("max_file_bytes", 20_000_000))
+        self.max_depth = int(limits.get("max_json_depth", 200))
+        self.limits = limits
+        self.checks = {rule_id: fn for rule_id, fn in registered_checks().items()
+                       if rule_id in self.rulebook and selected(rule_id, options)}
+        self.findings: dict[tuple, Finding] = {}
+        self.documents: dict[Path, Document | None] = {}
+
+    def rules_run(self) -> list[RuleSpec]:
+        ids = set(self.checks) | {r for r in _ALWAYS_ON if selected(r, self.options)}
+        return [self.rulebook[rule_id] for rule_id in sorted(ids) if rule_id in self.rulebook]
+
+    def add(self, finding: Finding) -> None:
+        if not selected(finding.rule_id, self.options):
+            return
+        span = finding.location.span
+        key = (finding.rule_id, finding.location.path, span, finding.message)
+        self.findings.setdefault(key, finding)
+
+    def problem(self, problem: LoadProblem) -> None:
+        spec = self.rulebook[problem.rule_id]
+        self.add(Finding(problem.rule_id, spec.severity, problem.message, problem.location,
+                         fingerprint_key=problem.message))
+
+    def document(self, path: Path, display: str, explicit: bool) -> Document | None:
+        key = path.resolve()
+        if key not in self.documents:
+            result = read_document(path, display, explicit, self.max_bytes, self.max_depth)
+            if isinstance(result, LoadProblem):
+                self.problem(result)
+                result = None
+            self.documents[key] = result
+        return self.documents[key]
+
+    def run(self, paths: list[str]) -> LintRun:
+        candidates, missing = discover(paths)
+        templates: dict[Path, tuple[Candidate, Document]] = {}
+        orphan_parameters: list[tuple[Candidate, Document]] = []
+        linted = 0
+        for candidate in candidates:
+            document = self.document(candidate.path, candidate.display, candidate.explicit)
+            if document is None:
+                continue
+            if document.kind == ARM_TEMPLATE:
+                templates[candidate.path.resolve()] = (candidate, document)
+                linted += 1
+            elif document.kind == ARM_PARAMETERS:
+                orphan_parameters.append((candidate, document))
+                linted += 1
+        override = self._override_parameters()
+        plans: dict[Path, list[Document | None]] = {}
+        for key, (candidate, document) in templates.items():
+            plans[key] = [override] if override else self._paired(candidate.path) or [None]
+        if not override:
+            self._add_templates_of_orphans(orphan_parameters, templates, plans)
+        for key, (candidate, document) in templates.items():
+            for parameters in plans[key]:
+                self.lint_template(candidate.path, document, parameters)
+        findings = sorted(self.findings.values(), key=Finding.sort_key)
+        return LintRun(findings, self.rules_run(), linted, missing)
+
+    def _override_parameters(self) -> Document | None:
+        if not self.options.parameters:
+            return None
+        path = Path(self.options.parameters)
+        document = self.document(path, self.options.parameters, True)
+        if document is not None and document.kind != ARM_PARAMETERS:
+            self.add(Finding("BYO900", Severity.ERROR, "--parameters file is not an ARM parameters file "
+                             "(its $schema does not end in deploymentParameters.json#)", Location(self.options.parameters)))
+            return None
+        return document
+
+    def _paired(self, template: Path) -> list[Document]:
+        paired = []
+        for path in parameter_files_for(template):
+            document = self.document(path, _display_beside(template, path), True)
+            if document is not None and document.kind == ARM_PARAMETERS:
+                paired.append(document)
+        return paired
+
+    def _add_templates_of_orphans(self, orphans, templates, plans) -> None:
+        """A parameters file given without its template (a pre-commit run on a changed parameters file):
+        lint the template beside it with that file."""
+        paired = {id(d) for documents in plans.values() for d in documents if d is not None}
+        for candidate, document in orphans:
+            if id(document) in paired:
+                continue
+            template_path = template_for_parameters(candidate.path)
+            if template_path is None:
+                continue
+            key = template_path.resolve()
+            if key in templates:
+                continue
+            template = self.document(template_path, _display_beside(candidate.path, template_path), True)
+            if template is not None and template.kind == ARM_TEMPLATE:
+                templates[key] = (Candidate(template_path, template.path, True), template)
+                plans[key] = [document]
+
+    def lint_template(self, path: Path, document: Document, parameters: Document | None) -> None:
+        from byocni_lint.checks.context import CheckContext
+        from byocni_lint.evaluate.deployment import TemplateInput, evaluate_template, relative_template_loader
+        from byocni_lint.evaluate.scope import Budget
+        from byocni_lint.model_from_arm import build_model
+
+        budget = Budget(max_steps=int(self.limits.get("max_eval_steps", 200_000)),
+                        max_copy=int(self.limits.get("max_copy_count", 800)),
+                        max_depth=int(self.limits.get("max_deployment_depth", 16)))
+        values = parameters.root.get("parameters") if parameters is not None and isinstance(parameters.root, dict) else None
+        source = TemplateInput(document.root, document.path, values if isinstance(values, dict) else None,
+                               relative_template_loader(str(path), self._linked_loader))
+        evaluation = evaluate_template(source, budget)
+        if evaluation.limit:
+            self.add(Finding("BYO903", self.rulebook["BYO903"].severity,
+                             f"evaluation stopped: {evaluation.limit}", Location(document.path),
+                             fingerprint_key=evaluation.limit))
+            return
+        model = build_model(evaluation, document.path, parameters.path if parameters else None)
+        for rule_id, check_function in self.checks.items():
+            context = CheckContext(self.rulebook[rule_id], self.options.today)
+            check_function(model, context)
+            for finding in context.findings:
+                self.add(finding)
+
+    def _linked_loader(self, path: str) -> dict | None:
+        document = self.document(Path(path), path, True)
+        return document.root if document is not None and document.kind == ARM_TEMPLATE else None
+
+
+def _display_beside(known: Path, other: Path) -> str:
+    """Show a file found next to a named one the way the named one was shown."""
+    return str(known.parent / other.name) if known.parent != Path("") else other.name
+
+
+def lint_paths(paths: list[str], options: Options | None = None) -> LintRun:
+    return _Linter(options or Options()).run(paths)

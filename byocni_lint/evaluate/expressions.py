@@ -1,0 +1,174 @@
+"""Parser for the ARM template expression language: `[concat(parameters('a'), '/16')]` to a small AST.
+
+Grammar (ARM template syntax reference, "Expressions"):
+https://learn.microsoft.com/azure/azure-resource-manager/templates/template-expressions
+
+    expression := value
+    value      := literal | call | value '.' name | value '[' value ']' | value '.?' name | value '?[' value ']'
+    call       := name ('.' name)? '(' [value (',' value)*] ')'     # `ns.fn(...)` for user-defined functions
+    literal    := 'text with '' escapes' | integer | true | false | null
+
+Each distinct expression text is parsed once (`parse_expression` is cached): compiled Bicep repeats the
+same `[format(...)]` and `[resourceId(...)]` hundreds of times.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+MAX_EXPRESSION_DEPTH = 64
+
+
+class ExpressionError(ValueError):
+    """A malformed expression; `offset` is the position inside the expression string (0-based)."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(f"{message} at character {offset + 1}")
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: object
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str  # lower-case; ARM function names are case-insensitive
+    args: tuple
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class Access:
+    target: object
+    key: object  # a node: Literal for `.name`, any node for `[expr]`
+    safe: bool = False
+
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<string>'(?:[^']|'')*')
+      | (?P<number>-?\d+(?:\.\d+)?)
+      | (?P<name>[A-Za-z_$][A-Za-z0-9_$]*)
+      | (?P<punct>\.\?|\?\[|[(),.\[\]])
+    )""",
+    re.VERBOSE,
+)
+
+
+def _tokenize(text: str) -> list[tuple[str, object, int]]:
+    tokens = []
+    pos = 0
+    end = len(text)
+    while pos < end:
+        match = _TOKEN.match(text, pos)
+        if match is None:
+            if text[pos:].strip() == "":
+                break
+            raise ExpressionError(f"unexpected character {text[pos]!r}", pos)
+        kind = match.lastgroup
+        raw = match.group(kind)
+        start = match.start(kind)
+        if kind == "string":
+            tokens.append(("literal", raw[1:-1].replace("''", "'"), start))
+        elif kind == "number":
+            tokens.append(("literal", float(raw) if "." in raw else int(raw), start))
+        else:
+            tokens.append((kind, raw, start))
+        pos = match.end()
+    tokens.append(("end", None, end))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens = _tokenize(text)
+        self.index = 0
+
+    def peek(self) -> tuple[str, object, int]:
+        return self.tokens[self.index]
+
+    def take(self, kind: str, value: object = None) -> tuple[str, object, int]:
+        token = self.tokens[self.index]
+        if token[0] != kind or (value is not None and token[1] != value):
+            expected = repr(value) if value is not None else kind
+            found = "end of expression" if token[0] == "end" else repr(token[1])
+            raise ExpressionError(f"expected {expected}, found {found}", token[2])
+        self.index += 1
+        return token
+
+    def at(self, kind: str, value: object = None) -> bool:
+        token = self.tokens[self.index]
+        return token[0] == kind and (value is None or token[1] == value)
+
+    def value(self, depth: int):
+        if depth > MAX_EXPRESSION_DEPTH:
+            raise ExpressionError(f"expression nested deeper than {MAX_EXPRESSION_DEPTH} levels", self.peek()[2])
+        kind, raw, offset = self.peek()
+        if kind == "literal":
+            self.index += 1
+            node = Literal(raw)
+        elif kind == "name":
+            node = self.call_or_keyword(depth)
+        else:
+            found = "end of expression" if kind == "end" else repr(raw)
+            raise ExpressionError(f"expected a value, found {found}", offset)
+        return self.accessors(node, depth)
+
+    def call_or_keyword(self, depth: int):
+        _, name, offset = self.take("name")
+        if self.at("punct", ".") and self.tokens[self.index + 1][0] == "name" and \
+                self.tokens[self.index + 2][:2] == ("punct", "("):
+            self.index += 1
+            name = f"{name}.{self.take('name')[1]}"
+        if not self.at("punct", "("):
+            keyword = name.lower()
+            if keyword in ("true", "false", "null"):
+                return Literal({"true": True, "false": False, "null": None}[keyword])
+            raise ExpressionError(f"expected '(' after function name {name!r}", offset + len(name))
+        self.take("punct", "(")
+        args = []
+        if not self.at("punct", ")"):
+            args.append(self.value(depth + 1))
+            while self.at("punct", ","):
+                self.index += 1
+                args.append(self.value(depth + 1))
+        self.take("punct", ")")
+        return Call(name.lower(), tuple(args), offset)
+
+    def accessors(self, node, depth: int):
+        while True:
+            if self.at("punct", ".") or self.at("punct", ".?"):
+                safe = self.take("punct")[1] == ".?"
+                node = Access(node, Literal(self.take("name")[1]), safe)
+            elif self.at("punct", "[") or self.at("punct", "?["):
+                safe = self.take("punct")[1] == "?["
+                key = self.value(depth + 1)
+                self.take("punct", "]")
+                node = Access(node, key, safe)
+            else:
+                return node
+
+
+@lru_cache(maxsize=8192)
+def parse_expression(text: str):
+    """Parse the inside of `[...]` (without the brackets); raise ExpressionError when malformed."""
+    parser = _Parser(text)
+    node = parser.value(0)
+    parser.take("end")
+    return node
+
+
+def expression_text(value: object) -> str | None:
+    """The expression inside an ARM string value, or None for a literal (including `[[` escapes)."""
+    if isinstance(value, str) and len(value) >= 2 and value[0] == "[" and value[-1] == "]" and value[1:2] != "[":
+        return value[1:-1]
+    return None
+
+
+def literal_text(value: str) -> str:
+    """An ARM string that is not an expression; `[[` at the start stands for a literal `[`."""
+    return value[1:] if value.startswith("[[") else value

@@ -1,0 +1,54 @@
+"""The ARM template function library, one module per category of Microsoft's function reference:
+https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions
+
+Each function registers itself with `@arm_function`. By default arguments are evaluated first and an
+unknown argument makes the result unknown (ARM cannot compute it either); `lazy` functions receive the
+argument nodes (`if`, `and`, `or`, `lambda`) and `accepts_unknown` ones decide for themselves
+(`coalesce`, `createObject`).
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Callable
+
+# Category modules, imported on the first lookup so that start-up does not pay for them.
+_CATEGORIES = ("template", "resources", "strings", "arrays", "objects", "logic", "comparison", "numeric",
+               "conversion", "lambdas", "networking")
+
+
+@dataclass(frozen=True)
+class ArmFunction:
+    name: str
+    impl: Callable
+    lazy: bool = False
+    accepts_unknown: bool = False
+
+
+_REGISTRY: dict[str, ArmFunction] = {}
+_loaded = False
+
+
+def arm_function(*names: str, lazy: bool = False, accepts_unknown: bool = False) -> Callable:
+    def register(impl: Callable) -> Callable:
+        for name in names:
+            _REGISTRY[name.lower()] = ArmFunction(name, impl, lazy, accepts_unknown)
+        return impl
+
+    return register
+
+
+def lookup(name: str) -> ArmFunction | None:
+    global _loaded
+    if not _loaded:
+        for category in _CATEGORIES:
+            try:
+                importlib.import_module(f"{__name__}.{category}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{__name__}.{category}":
+                    raise
+        _loaded = True
+    function = _REGISTRY.get(name)
+    if function is None and name.startswith("list"):
+        return _REGISTRY.get("list*")
+    return function

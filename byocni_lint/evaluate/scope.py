@@ -1,0 +1,324 @@
+"""What an ARM expression can see, and the evaluation of expressions against it.
+
+One `Scope` is one template at one deployment level: its parameters (defaults, parameter files, or
+values passed by a parent deployment), its variables (evaluated on first use, once), the deployment
+context behind `resourceGroup()`/`subscription()`, copy indices and lambda variables. Child scopes for
+copy loops and lambdas share everything else, including the step budget that stops hostile templates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from byocni_lint.evaluate.expressions import Access, Call, ExpressionError, Literal, expression_text, literal_text, parse_expression
+from byocni_lint.evaluate.values import Unknown, first_unknown
+
+_IN_PROGRESS = object()
+
+
+class LimitExceeded(Exception):
+    """An evaluation budget ran out (steps, depth, copy count): reported as BYO903, never a hang."""
+
+
+@dataclass
+class Budget:
+    max_steps: int = 200_000
+    max_copy: int = 800
+    max_depth: int = 16
+    steps: int = 0
+
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps > self.max_steps:
+            raise LimitExceeded(f"evaluation took more than {self.max_steps} steps")
+
+
+@dataclass(frozen=True)
+class DeploymentContext:
+    """The deployment's own identity. Placeholders stay consistent in one evaluation, so IDs built from
+    `resourceGroup().id` and from `resourceId(...)` compare equal even though the real values are unknown."""
+
+    subscription_id: str = "{subscriptionId}"
+    resource_group: str = "{resourceGroupName}"
+    tenant_id: str = "{tenantId}"
+    deployment_name: str = "{deploymentName}"
+
+    def with_target(self, subscription_id: object, resource_group: object) -> "DeploymentContext":
+        return DeploymentContext(
+            subscription_id if isinstance(subscription_id, str) else self.subscription_id,
+            resource_group if isinstance(resource_group, str) else self.resource_group,
+            self.tenant_id,
+            self.deployment_name,
+        )
+
+
+@dataclass
+class ParameterSlot:
+    """A parameter as the template declares it, and the value given for it (if any)."""
+
+    name: str
+    declaration: dict
+    supplied: Callable[[], object] | None = None  # thunk: value from a parameters file or a parent deployment
+
+
+@dataclass
+class Scope:
+    parameters: dict[str, ParameterSlot]
+    variables: dict[str, object]
+    context: DeploymentContext
+    budget: Budget
+    references: Any = None  # evaluate.deployment.ReferenceResolver (set by the walker)
+    functions: dict[str, dict] = field(default_factory=dict)  # user-defined: "ns.name" -> member declaration
+    copy_indices: dict[str, object] = field(default_factory=dict)
+    lambda_vars: dict[str, object] = field(default_factory=dict)
+    template: Any = None  # the Deployment this scope belongs to (for reference() by symbolic name)
+    _variable_cache: dict[str, object] = field(default_factory=dict)
+    _parameter_cache: dict[str, object] = field(default_factory=dict)
+
+    # ----- children -----
+    def with_copy_index(self, loop: str | None, index: object) -> "Scope":
+        child = self._child()
+        child.copy_indices = {**self.copy_indices, (loop or "").lower(): index}
+        return child
+
+    def with_lambda(self, names: list[str], values: list[object]) -> "Scope":
+        child = self._child()
+        child.lambda_vars = {**self.lambda_vars, **{n.lower(): v for n, v in zip(names, values)}}
+        return child
+
+    def _child(self) -> "Scope":
+        child = Scope(self.parameters, self.variables, self.context, self.budget, self.references,
+                      self.functions, self.copy_indices, self.lambda_vars, self.template)
+        child._variable_cache = self._variable_cache  # variables cannot use copyIndex(), so one cache serves all
+        child._parameter_cache = self._parameter_cache
+        return child
+
+    # ----- parameters and variables -----
+    def parameter(self, name: object) -> object:
+        if not isinstance(name, str):
+            return Unknown("parameters() needs a name")
+        key = name.lower()
+        if key in self._parameter_cache:
+            return self._parameter_cache[key]
+        slot = self.parameters.get(key)
+        if slot is None:
+            value: object = Unknown(f"parameter '{name}' is not declared")
+        elif slot.supplied is not None:
+            value = slot.supplied()
+        elif "defaultvalue" in ci(slot.declaration):
+            self._parameter_cache[key] = Unknown(f"parameter '{slot.name}' refers to itself")
+            value = self.evaluate(ci(slot.declaration)["defaultvalue"])
+        else:
+            value = Unknown(f"parameter '{slot.name}' has no default and no parameters file sets it")
+        self._parameter_cache[key] = value
+        return value
+
+    def variable(self, name: object) -> object:
+        if not isinstance(name, str):
+            return Unknown("variables() needs a name")
+        key = name.lower()
+        cached = self._variable_cache.get(key)
+        if cached is _IN_PROGRESS:
+            return Unknown(f"variable '{name}' refers to itself")
+        if cached is not None or key in self._variable_cache:
+            return cached
+        if key not in self.variables:
+            return Unknown(f"variable '{name}' is not declared")
+        self._variable_cache[key] = _IN_PROGRESS
+        raw = self.variables[key]
+        value = self.evaluate_copy_variable(raw) if isinstance(raw, _VariableCopy) else self.evaluate(raw)
+        self._variable_cache[key] = value
+        return value
+
+    def evaluate_copy_variable(self, spec: "_VariableCopy") -> object:
+        count = self.evaluate(spec.count)
+        return self.expand_copy(spec.name, count, spec.input)
+
+    def expand_copy(self, loop: str, count: object, template: object) -> object:
+        """The array a property or variable `copy` builds: `input` evaluated with copyIndex(loop) = 0..count-1."""
+        if isinstance(count, Unknown):
+            return Unknown(f"copy '{loop}' has an unknown count: {count.reason}")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            return Unknown(f"copy '{loop}' has an invalid count {count!r}")
+        if count > self.budget.max_copy:
+            raise LimitExceeded(f"copy '{loop}' has count {count}, over the limit of {self.budget.max_copy}")
+        return [self.with_copy_index(loop, i).evaluate(template) for i in range(count)]
+
+    # ----- evaluation -----
+    def evaluate(self, value: object) -> object:
+        """Deep-evaluate a JSON value: expression strings become values; unchanged containers stay the same node."""
+        if isinstance(value, str):
+            expression = expression_text(value)
+            if expression is None:
+                return literal_text(value) if value.startswith("[[") else value
+            return self.evaluate_expression(expression)
+        if isinstance(value, dict):
+            return self._evaluate_object(value)
+        if isinstance(value, list):
+            changed = False
+            items = []
+            for item in value:
+                result = self.evaluate(item)
+                changed = changed or result is not item
+                items.append(result)
+            return _rebuild(value, items) if changed else value
+        return value
+
+    def _evaluate_object(self, value: dict) -> object:
+        changed = False
+        result: dict = {}
+        for key, item in value.items():
+            if key.lower() == "copy" and _is_property_copy(item):
+                for loop in item:
+                    loop_ci = ci(loop)
+                    name = str(loop_ci.get("name"))
+                    result[name] = self.expand_copy(name, self.evaluate(loop_ci.get("count")), loop_ci.get("input"))
+                changed = True
+                continue
+            new_key = key
+            if expression_text(key) is not None:
+                evaluated_key = self.evaluate(key)
+                new_key = evaluated_key if isinstance(evaluated_key, str) else key
+            new_value = self.evaluate(item)
+            changed = changed or new_value is not item or new_key is not key
+            result[new_key] = new_value
+        return _rebuild(value, result) if changed else value
+
+    def evaluate_expression(self, text: str) -> object:
+        try:
+            node = parse_expression(text)
+        except ExpressionError as exc:
+            return Unknown(f"malformed expression: {exc}")
+        return self.eval_node(node)
+
+    def eval_node(self, node) -> object:
+        self.budget.tick()
+        if isinstance(node, Literal):
+            return node.value
+        if isinstance(node, Call):
+            return self._call(node)
+        if isinstance(node, Access):
+            return self._access(node)
+        raise TypeError(f"unexpected expression node {node!r}")
+
+    def _call(self, node: Call) -> object:
+        from byocni_lint.evaluate.functions import lookup
+
+        function = lookup(node.name)
+        if function is None:
+            if "." in node.name and node.name in self.functions:
+                return self._call_user_function(node)
+            return Unknown(f"function {node.name}() is not supported")
+        if function.lazy:
+            return function.impl(self, node.args)
+        args = [self.eval_node(arg) for arg in node.args]
+        if not function.accepts_unknown:
+            unknown = first_unknown(args)
+            if unknown is not None:
+                return Unknown(unknown.reason)
+        try:
+            return function.impl(self, *args)
+        except LimitExceeded:
+            raise
+        except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError, AttributeError, OverflowError) as exc:
+            return Unknown(f"{node.name}() could not be evaluated: {exc}")
+
+    def _call_user_function(self, node: Call) -> object:
+        """User-defined functions see only their own parameters (ARM: no variables, no parameters())."""
+        member = ci(self.functions[node.name])
+        declared = [str(ci(p).get("name", "")) for p in member.get("parameters") or []]
+        args = [self.eval_node(arg) for arg in node.args]
+        isolated = Scope({}, {}, self.context, self.budget, self.references)
+        isolated.lambda_vars = {name.lower(): value for name, value in zip(declared, args)}
+        isolated.functions = self.functions
+        return isolated.evaluate(ci(member.get("output")).get("value"))
+
+    def _access(self, node: Access) -> object:
+        target = self.eval_node(node.target)
+        key = self.eval_node(node.key)
+        return access(target, key, node.safe)
+
+
+def access(target: object, key: object, safe: bool = False) -> object:
+    """`target.key` / `target[key]` with ARM's case-insensitive property names."""
+    from byocni_lint.evaluate.references import RuntimeObject
+
+    if isinstance(target, Unknown):
+        return target.child(key)
+    if isinstance(key, Unknown):
+        return Unknown(key.reason)
+    if isinstance(target, dict):
+        if isinstance(key, str):
+            if key in target:
+                return target[key]
+            lowered = key.lower()
+            for name, value in target.items():
+                if isinstance(name, str) and name.lower() == lowered:
+                    return value
+        if isinstance(target, RuntimeObject):
+            return target.missing(key)
+        if safe or target is None:
+            return None
+        return Unknown(f"property '{key}' does not exist")
+    if isinstance(target, (list, str)) and isinstance(key, int) and not isinstance(key, bool):
+        if -len(target) <= key < len(target) and key >= 0:
+            return target[key]
+        return None if safe else Unknown(f"index {key} is out of range")
+    if target is None and safe:
+        return None
+    return None if safe else Unknown(f"cannot read {key!r} of {type(target).__name__}")
+
+
+class _VariableCopy:
+    """A variable built by a `copy` block in the `variables` section."""
+
+    __slots__ = ("name", "count", "input")
+
+    def __init__(self, name: str, count: object, input_: object) -> None:
+        self.name = name
+        self.count = count
+        self.input = input_
+
+
+def collect_variables(section: object) -> dict[str, object]:
+    """The `variables` section keyed by lower-case name; `copy` entries become lazily expanded arrays."""
+    variables: dict[str, object] = {}
+    if not isinstance(section, dict):
+        return variables
+    for name, raw in section.items():
+        if name.lower() == "copy" and isinstance(raw, list):
+            for loop in raw:
+                loop_ci = ci(loop)
+                loop_name = str(loop_ci.get("name", ""))
+                variables[loop_name.lower()] = _VariableCopy(loop_name, loop_ci.get("count"), loop_ci.get("input"))
+        else:
+            variables[name.lower()] = raw
+    return variables
+
+
+def _is_property_copy(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(loop, dict) and "input" in ci(loop) and "name" in ci(loop) for loop in value
+    )
+
+
+def ci(value: object) -> dict:
+    """A lower-cased view of an object's keys, for ARM's case-insensitive schema keywords."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k).lower(): v for k, v in value.items()}
+
+
+def _rebuild(original: object, content: object) -> object:
+    """A new container that keeps the original's position, so findings still point into the file."""
+    from byocni_lint.load.jsonc import JDict, JList
+
+    node = JDict(content) if isinstance(content, dict) else JList(content)
+    source = getattr(original, "source", None)
+    if source is not None:
+        node.source = source
+        node.start = original.start  # type: ignore[attr-defined]
+        node.end = original.end  # type: ignore[attr-defined]
+        node.scalar_spans = getattr(original, "scalar_spans", {})
+    node.raw = getattr(original, "raw", original)  # the written form, for property positions
+    return node

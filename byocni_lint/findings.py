@@ -1,0 +1,61 @@
+"""What a check reports, independent of how it is shown.
+
+Reporters see only these objects (and the rule metadata), never the model or the input files,
+so a new output format never has to learn about ARM, Bicep or Terraform.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    """Ordered so that `--fail-on` is a single comparison."""
+
+    NOTE = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        return cls[text.strip().upper()]
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A 1-based region; `end_column` is exclusive, as SARIF defines it."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding points. `path` is the file as the user named it (not normalised)."""
+
+    path: str
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    severity: Severity
+    message: str
+    location: Location
+    resource: str | None = None
+    """Display name of the resource the finding is about, e.g. `managedClusters/aks1`."""
+    property: str | None = None
+    """Property path inside the resource, e.g. `properties.networkProfile.serviceCidr`."""
+    fingerprint_key: str = field(default="", compare=False)
+    """Stable identity across unrelated edits (no line numbers); reporters hash it."""
+
+    def sort_key(self) -> tuple:
+        span = self.location.span or Span(0, 0, 0, 0)
+        return (self.location.path, span.line, span.column, self.rule_id, self.message)

@@ -1,0 +1,233 @@
+"""JSON with comments and trailing commas (what ARM accepts), parsed once, every value keeping its position.
+
+Why not `json.loads`: real templates carry `//` and `/* */` comments and trailing commas (see the corpus),
+and every finding must point at the line and column of the value that causes it. Like cfn-lint's
+`decode/` nodes, strings, numbers, objects and arrays come back as subclasses of the builtin types, so
+the rest of the program treats them as plain values while a finding can ask where one was written.
+Because the nodes survive evaluation unchanged (`parameters('x')` hands back the very same node),
+a value that came from a parameter default or a parameters file still knows its origin.
+
+Positions are byte-cheap: a node stores two offsets; line and column are computed only when a
+finding needs them.
+"""
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+
+from byocni_lint.findings import Span
+
+
+class JsoncError(ValueError):
+    """Malformed input, with the 1-based line and column where the parser gave up."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(f"{message} (line {line}, column {column})")
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class JsoncDepthError(JsoncError):
+    """Nesting deeper than the limit: hostile or broken input, reported as BYO903."""
+
+
+class Source:
+    """One parsed file: its display path and text, with a lazily built line index."""
+
+    __slots__ = ("path", "text", "_line_starts")
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self._line_starts: list[int] | None = None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column), columns counted in code points."""
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        index = bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Span(line, column, end_line, end_column)
+
+
+class JStr(str):
+    source: Source
+    start: int
+    end: int
+
+
+class JInt(int):
+    source: Source
+    start: int
+    end: int
+
+
+class JFloat(float):
+    source: Source
+    start: int
+    end: int
+
+
+class JDict(dict):
+    """An object; `scalar_spans` keeps offsets of `true`/`false`/`null` members, which cannot carry them."""
+
+    source: Source
+    start: int
+    end: int
+    scalar_spans: dict
+
+
+class JList(list):
+    source: Source
+    start: int
+    end: int
+    scalar_spans: dict
+
+
+def node_span(node: object) -> Span | None:
+    """Where a parsed value was written, or None for values built during evaluation."""
+    source = getattr(node, "source", None)
+    if source is None:
+        return None
+    return source.span(node.start, node.end)  # type: ignore[attr-defined]
+
+
+def member_span(container: object, key: object) -> Span | None:
+    """Where `container[key]` was written, also for booleans and nulls."""
+    try:
+        value = container[key]  # type: ignore[index]
+    except (KeyError, IndexError, TypeError):
+        return node_span(container)
+    span = node_span(value)
+    if span is not None:
+        return span
+    offsets = getattr(container, "scalar_spans", {}).get(key)
+    if offsets is not None:
+        return container.source.span(*offsets)  # type: ignore[attr-defined]
+    return node_span(container)
+
+
+_SKIP = re.compile(r"(?:[ \t\r\n\ufeff]+|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+class _Parser:
+    __slots__ = ("text", "source", "max_depth")
+
+    def __init__(self, source: Source, max_depth: int) -> None:
+        self.text = source.text
+        self.source = source
+        self.max_depth = max_depth
+
+    def fail(self, message: str, offset: int) -> JsoncError:
+        line, column = self.source.position(offset)
+        return JsoncError(message, line, column)
+
+    def skip(self, pos: int) -> int:
+        pos = _SKIP.match(self.text, pos).end()
+        if self.text.startswith("/*", pos):
+            raise self.fail("unterminated /* comment", pos)
+        return pos
+
+    def value(self, pos: int, depth: int):
+        """Parse one value starting at `pos` (no leading whitespace); return (node, end)."""
+        text = self.text
+        char = text[pos : pos + 1]
+        if char == '"':
+            match = _STRING.match(text, pos)
+            if match is None:
+                raise self.fail("unterminated string", pos)
+            end = match.end()
+            raw = text[pos + 1 : end - 1]
+            if "\\" in raw:
+                try:
+                    raw = json.loads(text[pos:end], strict=False)
+                except ValueError:
+                    raise self.fail("invalid escape in string", pos) from None
+            node = JStr(raw)
+        elif char == "{":
+            return self.container(pos, depth, JDict(), "}")
+        elif char == "[":
+            return self.container(pos, depth, JList(), "]")
+        elif char == "-" or char.isdigit():
+            match = _NUMBER.match(text, pos)
+            if match is None:
+                raise self.fail("invalid number", pos)
+            end = match.end()
+            token = match.group()
+            node = JFloat(token) if match.group(1) or match.group(2) else JInt(token)
+        else:
+            for word, literal in _LITERALS.items():
+                if text.startswith(word, pos):
+                    return literal, pos + len(word)
+            if not char:
+                raise self.fail("unexpected end of file", pos)
+            raise self.fail(f"unexpected character {char!r}", pos)
+        node.source = self.source
+        node.start = pos
+        node.end = end
+        return node, end
+
+    def container(self, pos: int, depth: int, node, closer: str):
+        if depth >= self.max_depth:
+            line, column = self.source.position(pos)
+            raise JsoncDepthError(f"nesting deeper than {self.max_depth} levels", line, column)
+        text = self.text
+        is_object = closer == "}"
+        node.source = self.source
+        node.start = pos
+        node.scalar_spans = {}
+        pos = self.skip(pos + 1)
+        first = True
+        while True:
+            if text.startswith(closer, pos):
+                node.end = pos + 1
+                return node, pos + 1
+            if not first:
+                if not text.startswith(",", pos):
+                    what = "object member" if is_object else "array element"
+                    raise self.fail(f"expected ',' or '{closer}' after {what}", pos)
+                pos = self.skip(pos + 1)
+                if text.startswith(closer, pos):  # trailing comma, as ARM allows
+                    continue
+            first = False
+            if is_object:
+                if not text.startswith('"', pos):
+                    raise self.fail("expected a quoted property name", pos)
+                key, pos = self.value(pos, depth + 1)
+                pos = self.skip(pos)
+                if not text.startswith(":", pos):
+                    raise self.fail("expected ':' after property name", pos)
+                pos = self.skip(pos + 1)
+                start = pos
+                member, pos = self.value(pos, depth + 1)
+                node[str(key)] = member
+                slot = str(key)
+            else:
+                start = pos
+                member, pos = self.value(pos, depth + 1)
+                node.append(member)
+                slot = len(node) - 1
+            if member is None or member is True or member is False:
+                node.scalar_spans[slot] = (start, pos)
+            pos = self.skip(pos)
+
+
+def parse(text: str, path: str = "<string>", max_depth: int = 200):
+    """Parse JSONC text into position-carrying nodes; raise JsoncError on malformed input."""
+    source = Source(path, text)
+    parser = _Parser(source, max_depth)
+    pos = parser.skip(0)
+    node, pos = parser.value(pos, 0)
+    pos = parser.skip(pos)
+    if pos != len(text):
+        raise parser.fail("unexpected content after the top-level value", pos)
+    return node

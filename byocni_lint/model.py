@@ -1,0 +1,319 @@
+"""The typed model every rule reads: clusters, networks, NSGs, routes, roles, assignments.
+
+Whatever the input format, loaders end in these objects, so each rule is written once. Every value is
+a `Field`: the value (or `Unknown` with a reason), where the property is written, and where the value
+was set when that is elsewhere (a parameter default or a parameters file). Resource IDs are normalised
+here, once, so rules compare plain strings and never re-parse IDs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from byocni_lint.evaluate.resource_ids import normalize_id, provider_suffix
+from byocni_lint.evaluate.values import Unknown
+from byocni_lint.findings import Location
+from byocni_lint.load.jsonc import member_span, node_span
+
+PLACEHOLDER_MARK = "{"  # deployment placeholders such as {subscriptionid} (see evaluate.scope.DeploymentContext)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One property value as a rule sees it."""
+
+    value: object
+    location: Location
+    origin: Location | None = None  # where the value was set, when not at `location`
+    property_path: str = ""
+
+    @property
+    def known(self) -> bool:
+        return not isinstance(self.value, Unknown)
+
+    @property
+    def present(self) -> bool:
+        return self.value is not None
+
+    def text(self) -> str | None:
+        """The value as a string when it is a known string, else None."""
+        return str(self.value) if isinstance(self.value, str) else None
+
+    def items(self) -> list["Field"]:
+        """Elements of a known list value, each with its own position."""
+        if not isinstance(self.value, list):
+            return []
+        return [_field(self.value, index, f"{self.property_path}[{index}]", self.location) for index in range(len(self.value))]
+
+
+def get(container: object, key: str) -> object:
+    """`container[key]` with ARM's case-insensitive property names; None when absent."""
+    if not isinstance(container, dict):
+        return None
+    if key in container:
+        return container[key]
+    lowered = key.lower()
+    for name, value in container.items():
+        if isinstance(name, str) and name.lower() == lowered:
+            return value
+    return None
+
+
+def _actual_key(container: dict, key: str) -> str | None:
+    lowered = key.lower()
+    return next((name for name in container if isinstance(name, str) and name.lower() == lowered), None)
+
+
+def _location_of(span_owner: object, fallback: Location) -> Location:
+    span = node_span(span_owner)
+    if span is None:
+        return fallback
+    return Location(span_owner.source.path, span)  # type: ignore[attr-defined]
+
+
+def _field(container: object, key: object, prop: str, fallback: Location) -> Field:
+    """A Field for `container[key]`: located at the written property, with the value's origin if elsewhere."""
+    if isinstance(container, Unknown):
+        return Field(container.child(key), fallback, None, prop)
+    if isinstance(container, dict):
+        actual = _actual_key(container, str(key))
+        value = container.get(actual) if actual is not None else None
+    elif isinstance(container, list) and isinstance(key, int) and 0 <= key < len(container):
+        actual, value = key, container[key]
+    else:
+        return Field(None, fallback, None, prop)
+    written = getattr(container, "raw", container)
+    location = fallback
+    if actual is not None:
+        span = member_span(written, actual)
+        source = getattr(written, "source", None)
+        if span is not None and source is not None:
+            location = Location(source.path, span)
+    origin = None
+    value_span = node_span(value)
+    if value_span is not None and value_span != location.span:
+        candidate = Location(value.source.path, value_span)  # type: ignore[attr-defined]
+        if candidate != location and not _inside(candidate, location):
+            origin = candidate
+    return Field(value, location, origin, prop)
+
+
+def _inside(inner: Location, outer: Location) -> bool:
+    if inner.path != outer.path or inner.span is None or outer.span is None:
+        return False
+    return (outer.span.line, outer.span.column) <= (inner.span.line, inner.span.column) and \
+        (inner.span.end_line, inner.span.end_column) <= (outer.span.end_line, outer.span.end_column)
+
+
+def field_at(root: object, path: str, fallback: Location) -> Field:
+    """Follow a dotted property path (`properties.networkProfile.serviceCidr`) from an evaluated body."""
+    container: object = root
+    current = Field(root, fallback, None, "")
+    walked = []
+    for key in path.split("."):
+        walked.append(key)
+        current = _field(container, key, ".".join(walked), current.location)
+        container = current.value
+        if container is None:
+            return Field(None, current.location, None, path)
+    return current
+
+
+def id_of(value: object) -> str | None:
+    """A normalised resource ID from a known string value, else None."""
+    if isinstance(value, str) and value.strip().startswith("/"):
+        return normalize_id(value)
+    return None
+
+
+@dataclass
+class Resource:
+    """What every modelled resource has: identity, where it is declared, and whether it may not deploy."""
+
+    id: str | None
+    name: str
+    kind: str  # short type for messages, e.g. "managedClusters"
+    location: Location
+    conditional: str | None = None
+
+    @property
+    def display(self) -> str:
+        return f"{self.kind}/{self.name}"
+
+
+@dataclass
+class AgentPool:
+    name: str
+    vnet_subnet_id: Field
+    pod_subnet_id: Field
+    os_type: Field
+    location: Location
+    subnet: "Subnet | None" = None
+
+
+@dataclass
+class Cluster(Resource):
+    api_version: Field | None = None
+    kubernetes_version: Field | None = None
+    support_plan: Field | None = None
+    network_profile: Field | None = None
+    network_plugin: Field | None = None
+    network_plugin_mode: Field | None = None
+    network_policy: Field | None = None
+    network_dataplane: Field | None = None
+    pod_cidr: Field | None = None
+    pod_cidrs: Field | None = None
+    service_cidr: Field | None = None
+    service_cidrs: Field | None = None
+    dns_service_ip: Field | None = None
+    docker_bridge_cidr: Field | None = None
+    ip_families: Field | None = None
+    outbound_type: Field | None = None
+    identity_type: Field | None = None
+    user_assigned_identities: list[str] = field(default_factory=list)
+    pools: list[AgentPool] = field(default_factory=list)
+
+    @property
+    def is_byocni(self) -> bool:
+        plugin = self.network_plugin.value if self.network_plugin else None
+        return isinstance(plugin, str) and plugin.lower() == "none"
+
+    def pod_cidr_fields(self) -> list[Field]:
+        return _single_and_plural(self.pod_cidr, self.pod_cidrs)
+
+    def service_cidr_fields(self) -> list[Field]:
+        return _single_and_plural(self.service_cidr, self.service_cidrs)
+
+    def node_subnets(self) -> list["Subnet"]:
+        seen: dict[int, Subnet] = {}
+        for pool in self.pools:
+            if pool.subnet is not None:
+                seen.setdefault(id(pool.subnet), pool.subnet)
+        return list(seen.values())
+
+
+def _single_and_plural(single: Field | None, plural: Field | None) -> list[Field]:
+    """`podCidr` and `podCidrs` may both be set (the API mirrors them); each value is checked once."""
+    fields: list[Field] = []
+    seen: set[str] = set()
+    for candidate in ([single] if single is not None and single.present else []) + (plural.items() if plural else []):
+        key = candidate.value if isinstance(candidate.value, str) else None
+        if key is not None and key in seen:
+            continue
+        if key is not None:
+            seen.add(key)
+        fields.append(candidate)
+    if plural is not None and plural.present and not plural.known:
+        fields.append(plural)
+    return fields
+
+
+@dataclass
+class Subnet(Resource):
+    address_prefixes: list[Field] = field(default_factory=list)
+    delegations: list[Field] = field(default_factory=list)  # each: the delegation's serviceName
+    nsg_id: Field | None = None
+    route_table_id: Field | None = None
+    nat_gateway_id: Field | None = None
+    vnet: "VirtualNetwork | None" = None
+
+
+@dataclass
+class VirtualNetwork(Resource):
+    address_prefixes: list[Field] = field(default_factory=list)
+    subnets: list[Subnet] = field(default_factory=list)
+
+
+@dataclass
+class SecurityRule:
+    name: str
+    location: Location
+    priority: Field
+    direction: Field
+    access: Field
+    protocol: Field
+    source_prefixes: list[Field]
+    source_ports: list[Field]
+    destination_prefixes: list[Field]
+    destination_ports: list[Field]
+    source_asgs: bool = False
+    destination_asgs: bool = False
+    conditional: str | None = None
+
+
+@dataclass
+class NetworkSecurityGroup(Resource):
+    rules: list[SecurityRule] = field(default_factory=list)
+
+
+@dataclass
+class Route:
+    name: str
+    location: Location
+    address_prefix: Field
+    next_hop_type: Field
+    next_hop_ip: Field
+
+
+@dataclass
+class RouteTable(Resource):
+    routes: list[Route] = field(default_factory=list)
+
+
+@dataclass
+class RoleDefinition(Resource):
+    role_name: Field | None = None
+    actions: list[Field] = field(default_factory=list)
+    not_actions: list[Field] = field(default_factory=list)
+    guid: str | None = None
+
+
+@dataclass
+class RoleAssignment(Resource):
+    scope: object = None  # normalised scope ID, or Unknown
+    role_definition_id: Field | None = None
+    principal_id: Field | None = None
+    principal_type: Field | None = None
+
+
+@dataclass
+class ManagedIdentity(Resource):
+    pass
+
+
+@dataclass
+class Model:
+    """Everything one evaluation of the input declares, linked by normalised ID."""
+
+    source: str
+    clusters: list[Cluster] = field(default_factory=list)
+    vnets: list[VirtualNetwork] = field(default_factory=list)
+    subnets: dict[str, Subnet] = field(default_factory=dict)
+    nsgs: dict[str, NetworkSecurityGroup] = field(default_factory=dict)
+    route_tables: dict[str, RouteTable] = field(default_factory=dict)
+    nat_gateways: dict[str, Resource] = field(default_factory=dict)
+    role_definitions: dict[str, RoleDefinition] = field(default_factory=dict)
+    role_assignments: list[RoleAssignment] = field(default_factory=list)
+    identities: dict[str, ManagedIdentity] = field(default_factory=dict)
+    parameters_source: str | None = None
+
+    def find(self, table: dict, value: object):
+        """Look up a resource by an ID value: exact match, else the same resource path when the ID names a
+        concrete subscription/group and ours are the deployment's placeholders (one match only)."""
+        key = id_of(value)
+        if key is None:
+            return None
+        if key in table:
+            return table[key]
+        suffix = provider_suffix(key)
+        if suffix is None or PLACEHOLDER_MARK in key.split("/providers/")[0]:
+            return None
+        matches = [item for item_id, item in table.items()
+                   if PLACEHOLDER_MARK in item_id.split("/providers/")[0] and provider_suffix(item_id) == suffix]
+        return matches[0] if len(matches) == 1 else None
+
+    def subnet_for(self, value: object) -> Subnet | None:
+        return self.find(self.subnets, value)
+
+    def all_subnets(self) -> Iterator[Subnet]:
+        return iter(self.subnets.values())

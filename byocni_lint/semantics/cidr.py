@@ -1,0 +1,41 @@
+"""Address ranges as sets, not strings: two ranges conflict when they share any address.
+
+`172.16.0.0/12` is not equal to `172.30.0.0/16` but contains it; the AKS restriction is about
+overlap (use-byo-cni.md: clusters "may not use" those ranges), so every comparison here is
+`ipaddress` overlap within one address family.
+"""
+from __future__ import annotations
+
+import ipaddress
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
+
+Network = IPv4Network | IPv6Network
+Address = IPv4Address | IPv6Address
+
+
+def parse_network(text: object) -> Network | None:
+    """A CIDR (or a single address as /32, /128); host bits set are tolerated as Azure tolerates them."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return None
+
+
+def parse_address(text: object) -> Address | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def overlaps(a: Network, b: Network) -> bool:
+    return a.version == b.version and a.overlaps(b)
+
+
+def overlapping(network: Network, candidates: list[Network]) -> list[Network]:
+    """Every candidate sharing an address with `network`, in the order given."""
+    return [candidate for candidate in candidates if overlaps(network, candidate)]
