@@ -49,7 +49,11 @@ def _where(instance: ResourceInstance) -> Location:
 
 
 def _leaf_name(instance: ResourceInstance) -> str:
-    return instance.name.split("/")[-1] if isinstance(instance.name, str) else "<unknown name>"
+    """The resource's own name for messages; an unresolved name is shown as written."""
+    if isinstance(instance.name, str):
+        return instance.name.split("/")[-1]
+    written = get(instance.raw, "name")
+    return str(written) if isinstance(written, str) else "<unnamed>"
 
 
 def _short_type(instance: ResourceInstance) -> str:
@@ -78,7 +82,7 @@ class _Builder:
     def _base(self, instance: ResourceInstance) -> dict:
         return dict(
             id=instance.id if isinstance(instance.id, str) else None,
-            name=_leaf_name(instance) if _short_type(instance) != "managedClusters" else str(instance.name),
+            name=_leaf_name(instance),
             kind=_short_type(instance),
             location=_where(instance),
             conditional=instance.conditional,
@@ -147,7 +151,7 @@ class _Builder:
             cluster.user_assigned_identities = [key for key in (id_of(name) for name in identities) if key]
         pools = field_at(body, "properties.agentPoolProfiles", where)
         for index, pool in enumerate(pools.items()):
-            cluster.pools.append(self.agent_pool(pool.value, pool.location, f"pool {index}"))
+            cluster.pools.append(self.agent_pool(pool.value, pool.location, f"agentPoolProfiles[{index}]"))
         return cluster
 
     def agent_pool(self, body: object, where: Location, fallback_name: str) -> AgentPool:
@@ -161,15 +165,14 @@ class _Builder:
         )
 
     def child_agent_pool(self, instance: ResourceInstance) -> None:
-        """`managedClusters/agentPools` resources join the cluster they name."""
-        if not isinstance(instance.name, str) or "/" not in instance.name:
+        """`managedClusters/agentPools` resources join the cluster whose ID they extend."""
+        if not isinstance(instance.id, str):
             return
-        cluster_name = instance.name.split("/")[0].lower()
-        where = _where(instance)
-        pool = self.agent_pool(get(instance.body, "properties"), where, _leaf_name(instance))
+        cluster_id = instance.id.rsplit("/agentpools/", 1)[0]
+        pool = self.agent_pool(get(instance.body, "properties"), _where(instance), _leaf_name(instance))
         pool.name = _leaf_name(instance)
         for cluster in self.model.clusters:
-            if cluster.name.lower() == cluster_name:
+            if cluster.id == cluster_id:
                 cluster.pools.append(pool)
 
     # ----- networks -----
