@@ -158,12 +158,16 @@ class _Linter:
         source = TemplateInput(document.root, document.path, values if isinstance(values, dict) else None,
                                relative_template_loader(str(path), self._linked_loader))
         evaluation = evaluate_template(source, budget)
+        model = None if evaluation.limit else build_model(evaluation, document.path, parameters.path if parameters else None)
+        for node, error in evaluation.malformed:
+            self.add(Finding("BYO900", self.rulebook["BYO900"].severity,
+                             f"malformed expression: {error.message} (character {error.offset + 1} of the expression)",
+                             _expression_location(node, error.offset, document.path), fingerprint_key=str(node)))
         if evaluation.limit:
             self.add(Finding("BYO903", self.rulebook["BYO903"].severity,
                              f"evaluation stopped: {evaluation.limit}", Location(document.path),
                              fingerprint_key=evaluation.limit))
             return
-        model = build_model(evaluation, document.path, parameters.path if parameters else None)
         for rule_id, check_function in self.checks.items():
             context = CheckContext(self.rulebook[rule_id], self.options.today)
             check_function(model, context)
@@ -173,6 +177,18 @@ class _Linter:
     def _linked_loader(self, path: str) -> dict | None:
         document = self.document(Path(path), path, True)
         return document.root if document is not None and document.kind == ARM_TEMPLATE else None
+
+
+def _expression_location(node: object, offset: int, fallback: str) -> Location:
+    """Point inside the string at the character the expression parser stopped at (after `"[`)."""
+    from byocni_lint.findings import Span
+    from byocni_lint.load.jsonc import node_span
+
+    span = node_span(node)
+    if span is None:
+        return Location(fallback)
+    column = span.column + 2 + offset if span.line == span.end_line else span.column
+    return Location(node.source.path, Span(span.line, column, span.line, column + 1))  # type: ignore[attr-defined]
 
 
 def _display_beside(known: Path, other: Path) -> str:

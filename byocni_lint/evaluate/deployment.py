@@ -323,6 +323,7 @@ class Evaluation:
     root: Deployment | None
     instances: list[ResourceInstance] = field(default_factory=list)
     limit: str | None = None
+    malformed: list = field(default_factory=list)  # (string node, ExpressionError) pairs
 
 
 def evaluate_template(source: TemplateInput, budget: Budget | None = None) -> Evaluation:
@@ -338,7 +339,7 @@ def evaluate_template(source: TemplateInput, budget: Budget | None = None) -> Ev
     scope = new_scope(source.template, budget, DeploymentContext(), references, supplied)
     root = Deployment(source.template, scope, scope.context, source, None, 0, None, None)
     scope.template = root
-    evaluation = Evaluation(root)
+    evaluation = Evaluation(root, malformed=budget.malformed)
     try:
         root.declare(ci(source.template).get("resources"), None, scope)
         evaluation.instances = root.walk()

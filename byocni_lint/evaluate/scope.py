@@ -22,10 +22,14 @@ class LimitExceeded(Exception):
 
 @dataclass
 class Budget:
+    """Limits shared by every scope of one evaluation, and the malformed expressions met on the way."""
+
     max_steps: int = 200_000
     max_copy: int = 800
     max_depth: int = 16
+    max_value_size: int = 1_000_000  # characters of a string or items of an array built by a function
     steps: int = 0
+    malformed: list = field(default_factory=list)  # (the string node, ExpressionError), for BYO900 findings
 
     def tick(self) -> None:
         self.steps += 1
@@ -119,7 +123,8 @@ class Scope:
         key = name.lower()
         cached = self._variable_cache.get(key)
         if cached is _IN_PROGRESS:
-            return Unknown(f"variable '{name}' refers to itself")
+            # ARM rejects circular variables; evaluating on would never end.
+            raise LimitExceeded(f"variable '{name}' refers to itself")
         if cached is not None or key in self._variable_cache:
             return cached
         if key not in self.variables:
@@ -151,7 +156,12 @@ class Scope:
             expression = expression_text(value)
             if expression is None:
                 return literal_text(value) if value.startswith("[[") else value
-            return self.evaluate_expression(expression)
+            try:
+                node = parse_expression(expression)
+            except ExpressionError as exc:
+                self.budget.malformed.append((value, exc))
+                return Unknown(f"malformed expression: {exc}")
+            return self.eval_node(node)
         if isinstance(value, dict):
             return self._evaluate_object(value)
         if isinstance(value, list):
@@ -184,13 +194,6 @@ class Scope:
             result[new_key] = new_value
         return _rebuild(value, result) if changed else value
 
-    def evaluate_expression(self, text: str) -> object:
-        try:
-            node = parse_expression(text)
-        except ExpressionError as exc:
-            return Unknown(f"malformed expression: {exc}")
-        return self.eval_node(node)
-
     def eval_node(self, node) -> object:
         self.budget.tick()
         if isinstance(node, Literal):
@@ -217,11 +220,15 @@ class Scope:
             if unknown is not None:
                 return Unknown(unknown.reason)
         try:
-            return function.impl(self, *args)
+            result = function.impl(self, *args)
         except LimitExceeded:
             raise
         except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError, AttributeError, OverflowError) as exc:
             return Unknown(f"{node.name}() could not be evaluated: {exc}")
+        if isinstance(result, (str, list)) and len(result) > self.budget.max_value_size:
+            raise LimitExceeded(f"{node.name}() built a value of {len(result)} items or characters, "
+                                f"over the limit of {self.budget.max_value_size}")
+        return result
 
     def _call_user_function(self, node: Call) -> object:
         """User-defined functions see only their own parameters (ARM: no variables, no parameters())."""
