@@ -8,8 +8,6 @@ here, once, so rules compare plain strings and never re-parse IDs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
-
 from byocni_lint.evaluate.resource_ids import normalize_id, provider_suffix
 from byocni_lint.evaluate.values import Unknown
 from byocni_lint.findings import Location
@@ -156,7 +154,6 @@ class Cluster(Resource):
     api_version: Field | None = None
     kubernetes_version: Field | None = None
     support_plan: Field | None = None
-    network_profile: Field | None = None
     network_plugin: Field | None = None
     network_plugin_mode: Field | None = None
     network_policy: Field | None = None
@@ -314,6 +311,3 @@ class Model:
 
     def subnet_for(self, value: object) -> Subnet | None:
         return self.find(self.subnets, value)
-
-    def all_subnets(self) -> Iterator[Subnet]:
-        return iter(self.subnets.values())

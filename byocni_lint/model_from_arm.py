@@ -131,7 +131,6 @@ class _Builder:
             api_version=api,
             kubernetes_version=field_at(body, "properties.kubernetesVersion", where),
             support_plan=field_at(body, "properties.supportPlan", where),
-            network_profile=field_at(body, "properties.networkProfile", where),
             network_plugin=field_at(body, net + "networkPlugin", where),
             network_plugin_mode=field_at(body, net + "networkPluginMode", where),
             network_policy=field_at(body, net + "networkPolicy", where),

@@ -7,7 +7,7 @@ settings), network.py (subnets, NSGs, outbound), permissions.py (RBAC on the nod
 from __future__ import annotations
 
 import importlib
-from typing import Callable, Iterable
+from typing import Callable
 
 from byocni_lint.checks.context import CheckContext
 from byocni_lint.model import Model
@@ -36,7 +36,3 @@ def registered_checks() -> dict[str, CheckFunction]:
                     raise
     return dict(_CHECKS)
 
-
-def implemented(rule_ids: Iterable[str]) -> list[str]:
-    checks = registered_checks()
-    return [rule_id for rule_id in rule_ids if rule_id in checks]
