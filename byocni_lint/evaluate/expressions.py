@@ -9,7 +9,8 @@ https://learn.microsoft.com/azure/azure-resource-manager/templates/template-expr
     literal    := 'text with '' escapes' | integer | true | false | null
 
 Each distinct expression text is parsed once (`parse_expression` is cached): compiled Bicep repeats the
-same `[format(...)]` and `[resourceId(...)]` hundreds of times.
+same `[format(...)]` and `[resourceId(...)]` hundreds of times. Nesting (calls, and chains of `.x`/`[i]`)
+and length are bounded, so a hostile expression fails here instead of exhausting the evaluator's stack.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 MAX_EXPRESSION_DEPTH = 64
+MAX_EXPRESSION_LENGTH = 24_576  # ARM rejects longer expressions ("Syntax and expressions in ARM templates")
 
 
 class ExpressionError(ValueError):
@@ -66,9 +68,12 @@ def _tokenize(text: str) -> list[tuple[str, object, int]]:
     while pos < end:
         match = _TOKEN.match(text, pos)
         if match is None:
-            if text[pos:].strip() == "":
+            bad = pos + len(text[pos:]) - len(text[pos:].lstrip())
+            if bad == end:
                 break
-            raise ExpressionError(f"unexpected character {text[pos]!r}", pos)
+            if text[bad] == "'":
+                raise ExpressionError("string literal is not closed", bad)
+            raise ExpressionError(f"unexpected character {text[bad]!r}", bad)
         kind = match.lastgroup
         raw = match.group(kind)
         start = match.start(kind)
@@ -105,8 +110,7 @@ class _Parser:
         return token[0] == kind and (value is None or token[1] == value)
 
     def value(self, depth: int):
-        if depth > MAX_EXPRESSION_DEPTH:
-            raise ExpressionError(f"expression nested deeper than {MAX_EXPRESSION_DEPTH} levels", self.peek()[2])
+        self.check_depth(depth)
         kind, raw, offset = self.peek()
         if kind == "literal":
             self.index += 1
@@ -117,6 +121,10 @@ class _Parser:
             found = "end of expression" if kind == "end" else repr(raw)
             raise ExpressionError(f"expected a value, found {found}", offset)
         return self.accessors(node, depth)
+
+    def check_depth(self, depth: int) -> None:
+        if depth > MAX_EXPRESSION_DEPTH:
+            raise ExpressionError(f"expression nested deeper than {MAX_EXPRESSION_DEPTH} levels", self.peek()[2])
 
     def call_or_keyword(self, depth: int):
         _, name, offset = self.take("name")
@@ -140,7 +148,11 @@ class _Parser:
         return Call(name.lower(), tuple(args), offset)
 
     def accessors(self, node, depth: int):
+        """`.x`, `[i]` and their safe forms; each link counts as a level, since evaluating a chain recurses."""
         while True:
+            if self.at("punct", ".") or self.at("punct", ".?") or self.at("punct", "[") or self.at("punct", "?["):
+                depth += 1
+                self.check_depth(depth)
             if self.at("punct", ".") or self.at("punct", ".?"):
                 safe = self.take("punct")[1] == ".?"
                 node = Access(node, Literal(self.take("name")[1]), safe)
@@ -156,6 +168,8 @@ class _Parser:
 @lru_cache(maxsize=8192)
 def parse_expression(text: str):
     """Parse the inside of `[...]` (without the brackets); raise ExpressionError when malformed."""
+    if len(text) > MAX_EXPRESSION_LENGTH:
+        raise ExpressionError(f"expression longer than ARM's limit of {MAX_EXPRESSION_LENGTH} characters", 0)
     parser = _Parser(text)
     node = parser.value(0)
     parser.take("end")
