@@ -1,0 +1,112 @@
+"""Comparison functions: equals, less, lessOrEquals, greater, greaterOrEquals, coalesce (ARM reference,
+"Comparison functions": https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-comparison).
+
+Equality is three-valued because values can hold unknowns: `equals(createArray(1, x), createArray(2, 3))`
+is false whatever `x` is, while `equals(createArray(1, x), createArray(1, 3))` is unknown. Other
+modules (contains, indexOf, union, intersection) use `equal()` so that they agree with `equals()`.
+
+String order follows the documented examples, `greater('A', 'a')` is true: .NET culture order, which
+compares letters case-insensitively first and puts lower case first among otherwise equal strings.
+"""
+from __future__ import annotations
+
+from byocni_lint.evaluate.functions import arm_function
+from byocni_lint.evaluate.references import RuntimeObject
+from byocni_lint.evaluate.values import Unknown
+
+
+def equal(scope, left: object, right: object) -> object:
+    """True, False, or an Unknown when only the unknown parts could decide. Strings compare
+    case-sensitively, property names case-insensitively (as ARM reads them)."""
+    scope.budget.tick()
+    if isinstance(left, Unknown) or isinstance(right, Unknown):
+        return Unknown((left if isinstance(left, Unknown) else right).reason)
+    if isinstance(left, bool) or isinstance(right, bool):
+        return isinstance(left, bool) and isinstance(right, bool) and left == right
+    if is_number(left) and is_number(right):
+        return left == right
+    if isinstance(left, str) and isinstance(right, str):
+        return left == right
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and _all_equal(scope, zip(left, right))
+    if isinstance(left, dict) and isinstance(right, dict):
+        return _objects_equal(scope, left, right)
+    return left is None and right is None
+
+
+def _objects_equal(scope, left: dict, right: dict) -> object:
+    left_keys = {str(k).lower(): v for k, v in left.items()}
+    right_keys = {str(k).lower(): v for k, v in right.items()}
+    shared = [(left_keys[k], right_keys[k]) for k in left_keys.keys() & right_keys.keys()]
+    result = _all_equal(scope, shared)
+    if result is False:
+        return False
+    runtime = next((o for o in (left, right) if isinstance(o, RuntimeObject)), None)
+    if runtime is not None:
+        return Unknown(f"the properties of {runtime.ref} are known only at deployment")
+    return result if left_keys.keys() == right_keys.keys() else False
+
+
+def _all_equal(scope, pairs) -> object:
+    pending: object = True
+    for left, right in pairs:
+        result = equal(scope, left, right)
+        if result is False:
+            return False
+        if isinstance(result, Unknown):
+            pending = result
+    return pending
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def compare(left: object, right: object) -> int:
+    """-1, 0 or 1 for two ints or two strings, as ARM orders them; anything else is a type error."""
+    if is_number(left) and is_number(right):
+        return (left > right) - (left < right)
+    if isinstance(left, str) and isinstance(right, str):
+        left_key, right_key = string_order(left), string_order(right)
+        return (left_key > right_key) - (left_key < right_key)
+    raise TypeError(f"cannot compare {type(left).__name__} with {type(right).__name__}")
+
+
+def string_order(text: str) -> tuple:
+    """Culture-like order: case-insensitive first, then lower case before upper case."""
+    return text.casefold(), tuple(char.isupper() for char in text)
+
+
+@arm_function("equals")
+def equals(scope, left, right):
+    return equal(scope, left, right)
+
+
+@arm_function("less")
+def less(scope, left, right):
+    return compare(left, right) < 0
+
+
+@arm_function("lessOrEquals")
+def less_or_equals(scope, left, right):
+    return compare(left, right) <= 0
+
+
+@arm_function("greater")
+def greater(scope, left, right):
+    return compare(left, right) > 0
+
+
+@arm_function("greaterOrEquals")
+def greater_or_equals(scope, left, right):
+    return compare(left, right) >= 0
+
+
+@arm_function("coalesce", accepts_unknown=True)
+def coalesce(scope, *args):
+    """The first non-null argument; an unknown before it could itself be that value, so it wins (and
+    keeps the resource it refers to, e.g. a runtime `principalId`)."""
+    for arg in args:
+        if isinstance(arg, Unknown) or arg is not None:
+            return arg
+    return None
