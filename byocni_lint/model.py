@@ -168,6 +168,9 @@ class Cluster(Resource):
     outbound_type: Field | None = None
     identity_type: Field | None = None
     user_assigned_identities: list[str] = field(default_factory=list)
+    identity_principals: list[Field] = field(default_factory=list)
+    """Principal IDs written for the control-plane identity (`identity.principalId`, `principalId` under a
+    `userAssignedIdentities` key): exported templates carry them, and an assignment may reuse the value."""
     pools: list[AgentPool] = field(default_factory=list)
 
     @property
@@ -262,6 +265,9 @@ class RoleDefinition(Resource):
     role_name: Field | None = None
     actions: list[Field] = field(default_factory=list)
     not_actions: list[Field] = field(default_factory=list)
+    permissions: Field | None = None
+    """`properties.permissions` as written: each block's NotActions apply to its own Actions only, and an
+    unresolved block or entry must stay visible as unknown."""
     guid: str | None = None
 
 

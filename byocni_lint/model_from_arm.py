@@ -146,8 +146,11 @@ class _Builder:
             identity_type=field_at(body, "identity.type", where),
         )
         identities = get(get(body, "identity"), "userAssignedIdentities")
+        principals = [field_at(body, "identity.principalId", where)]
         if isinstance(identities, dict):
             cluster.user_assigned_identities = [key for key in (id_of(name) for name in identities) if key]
+            principals += [field_at(value, "principalId", where) for value in identities.values()]
+        cluster.identity_principals = [principal for principal in principals if principal.present]
         pools = field_at(body, "properties.agentPoolProfiles", where)
         for index, pool in enumerate(pools.items()):
             cluster.pools.append(self.agent_pool(pool.value, pool.location, f"agentPoolProfiles[{index}]"))
@@ -256,7 +259,8 @@ class _Builder:
     # ----- identity and access -----
     def role_definition(self, instance: ResourceInstance) -> None:
         body, where = instance.body, _where(instance)
-        definition = RoleDefinition(**self._base(instance), role_name=field_at(body, "properties.roleName", where))
+        definition = RoleDefinition(**self._base(instance), role_name=field_at(body, "properties.roleName", where),
+                                    permissions=field_at(body, "properties.permissions", where))
         for permission in field_at(body, "properties.permissions", where).items():
             definition.actions += field_at(permission.value, "actions", permission.location).items()
             definition.not_actions += field_at(permission.value, "notActions", permission.location).items()
