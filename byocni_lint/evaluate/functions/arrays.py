@@ -1,0 +1,248 @@
+"""Array functions, and the ones ARM lets work on arrays, strings and objects alike (ARM reference,
+"Array functions": https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-array).
+
+An array may hold unknown elements and still be known itself: `length(createArray(x, 'a'))` is 2
+whatever `x` is. Only questions about the unknown elements' values (`contains`, `indexOf`) become
+unknown, and only when the known elements do not already answer them.
+
+Arrays are bounded (`bounded_array`): ARM caps range() at 10000 items, and a hostile template must
+stop with a budget error before it allocates millions of elements.
+"""
+from __future__ import annotations
+
+from byocni_lint.evaluate.functions import arm_function
+from byocni_lint.evaluate.functions.comparison import equal
+from byocni_lint.evaluate.functions.conversion import to_text
+from byocni_lint.evaluate.references import RuntimeObject
+from byocni_lint.evaluate.scope import LimitExceeded
+from byocni_lint.evaluate.values import Unknown
+
+MAX_RANGE_COUNT = 10_000  # "Must be non-negative integer up to 10000" (range() in the reference)
+
+
+def bounded_array(scope, length: int) -> None:
+    """Stop an evaluation that builds an array far beyond what any real template needs."""
+    limit = scope.budget.max_copy * 100
+    if length > limit:
+        raise LimitExceeded(f"an expression built an array of {length} items, over the limit of {limit}")
+
+
+def _index_arg(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an integer, not {type(value).__name__}")
+    return int(value)
+
+
+def _sequence(value: object, function: str) -> list | str:
+    if not isinstance(value, (list, str)):
+        raise TypeError(f"{function}() needs an array or a string, not {type(value).__name__}")
+    return value
+
+
+def _array(value: object, function: str) -> list:
+    if not isinstance(value, list):
+        raise TypeError(f"{function}() needs an array, not {type(value).__name__}")
+    return value
+
+
+@arm_function("array")
+def array(scope, value):
+    return value if isinstance(value, list) else [value]
+
+
+@arm_function("createArray", accepts_unknown=True)
+def create_array(scope, *items):
+    return list(items)
+
+
+@arm_function("length")
+def length(scope, value):
+    if isinstance(value, RuntimeObject):
+        return Unknown(f"the properties of {value.ref} are known only at deployment")
+    if not isinstance(value, (list, str, dict)):
+        raise TypeError(f"length() needs an array, a string or an object, not {type(value).__name__}")
+    return len(value)
+
+
+@arm_function("empty")
+def empty(scope, value):
+    """Null counts as empty. A `reference()` object with declared properties is not empty; one without
+    may still gain properties at deployment."""
+    if value is None:
+        return True
+    if isinstance(value, RuntimeObject) and not value:
+        return Unknown(f"the properties of {value.ref} are known only at deployment")
+    if not isinstance(value, (list, str, dict)):
+        raise TypeError(f"empty() needs an array, a string or an object, not {type(value).__name__}")
+    return len(value) == 0
+
+
+@arm_function("contains")
+def contains(scope, container, item):
+    """Substrings are case-sensitive, object keys are not, array items compare as equals() does."""
+    if isinstance(container, str):
+        if isinstance(item, (list, dict)) or item is None:
+            raise TypeError("contains() on a string needs a string or an integer to find")
+        return to_text(item) in container
+    if isinstance(container, dict):
+        key = str(item).lower()
+        if any(str(name).lower() == key for name in container):
+            return True
+        if isinstance(container, RuntimeObject):
+            return Unknown(f"whether {container.ref} has '{item}' is known only at deployment")
+        return False
+    return member(scope, _array(container, "contains"), item)
+
+
+def member(scope, items: list, item: object) -> object:
+    """Whether `item` is in `items`: true as soon as a known element matches, unknown if only an unknown
+    comparison could make it so."""
+    pending: object = False
+    for element in items:
+        result = equal(scope, element, item)
+        if result is True:
+            return True
+        if isinstance(result, Unknown):
+            pending = result
+    return pending
+
+
+def _position(scope, items: list, item: object, order) -> object:
+    """The first index in `order` whose element equals `item`; an Unknown when an unknown comparison
+    comes before any match (the match might be earlier); None when nothing matches."""
+    pending = None
+    for index in order:
+        result = equal(scope, items[index], item)
+        if result is True:
+            return pending if pending is not None else index
+        if isinstance(result, Unknown) and pending is None:
+            pending = result
+    return pending
+
+
+@arm_function("indexOf")
+def index_of(scope, container, item):
+    """Strings: case-insensitive position; arrays: case-sensitive, as the reference states for each."""
+    return _find(scope, container, item, last=False)
+
+
+@arm_function("lastIndexOf")
+def last_index_of(scope, container, item):
+    return _find(scope, container, item, last=True)
+
+
+def _find(scope, container: object, item: object, last: bool) -> object:
+    if isinstance(container, str):
+        if not isinstance(item, str):
+            raise TypeError("indexOf() on a string needs a string to find")
+        haystack, needle = container.lower(), item.lower()
+        return haystack.rfind(needle) if last else haystack.find(needle)
+    items = _array(container, "indexOf")
+    order = range(len(items) - 1, -1, -1) if last else range(len(items))
+    found = _position(scope, items, item, order)
+    return -1 if found is None else found
+
+
+@arm_function("first")
+def first(scope, value):
+    """Null for an empty array, '' for an empty string."""
+    value = _sequence(value, "first")
+    return value[0] if value else ("" if isinstance(value, str) else None)
+
+
+@arm_function("last")
+def last(scope, value):
+    value = _sequence(value, "last")
+    return value[-1] if value else ("" if isinstance(value, str) else None)
+
+
+@arm_function("skip")
+def skip(scope, value, count):
+    """A count of 0 or less keeps everything; one past the end leaves nothing."""
+    return _sequence(value, "skip")[max(_index_arg(count, "numberToSkip"), 0):]
+
+
+@arm_function("take")
+def take(scope, value, count):
+    return _sequence(value, "take")[:max(_index_arg(count, "numberToTake"), 0)]
+
+
+@arm_function("range")
+def range_(scope, start, count):
+    start, count = _index_arg(start, "startIndex"), _index_arg(count, "count")
+    if count < 0:
+        raise ValueError("range() needs a non-negative count")
+    if count > MAX_RANGE_COUNT:
+        raise LimitExceeded(f"range() of {count} items is over ARM's limit of {MAX_RANGE_COUNT}")
+    if start + count > 2_147_483_647:
+        raise ValueError("range() goes past 2147483647")
+    bounded_array(scope, count)
+    return list(range(start, start + count))
+
+
+@arm_function("flatten")
+def flatten(scope, arrays):
+    """One level: an array of arrays becomes one array, in order."""
+    result: list = []
+    for item in _array(arrays, "flatten"):
+        if isinstance(item, Unknown):
+            return Unknown(item.reason)
+        result.extend(_array(item, "flatten"))
+        bounded_array(scope, len(result))
+    return result
+
+
+@arm_function("indexFromEnd")
+def index_from_end(scope, items, reverse_index):
+    """`indexFromEnd(a, 1)` is the last element (Bicep's `a[^1]`)."""
+    items = _array(items, "indexFromEnd")
+    position = _index_arg(reverse_index, "reverseIndex")
+    if not 1 <= position <= len(items):
+        raise IndexError(f"index {position} from the end is outside an array of {len(items)} items")
+    return items[-position]
+
+
+@arm_function("tryIndexFromEnd")
+def try_index_from_end(scope, items, reverse_index):
+    """indexFromEnd(), but null when the index is outside the array (Bicep's `a[?^1]`)."""
+    if items is None:
+        return None
+    items = _array(items, "tryIndexFromEnd")
+    position = _index_arg(reverse_index, "reverseIndex")
+    return items[-position] if 1 <= position <= len(items) else None
+
+
+@arm_function("distinct")
+def distinct(scope, items):
+    """The array without repeated values, first occurrences kept; an element that is unknown is kept."""
+    return unique(scope, _array(items, "distinct"))
+
+
+def unique(scope, items) -> list:
+    """Items without repeats (equal as equals() says), in first-seen order. Scalars go through a set, so
+    that long arrays of names stay linear; objects, arrays and unknowns are compared one by one."""
+    result: list = []
+    seen: set = set()
+    compound: list = []
+    for item in items:
+        key = _scalar_key(item)
+        if key is None:
+            if member(scope, compound, item) is True:
+                continue
+            compound.append(item)
+        elif key in seen:
+            continue
+        else:
+            seen.add(key)
+        result.append(item)
+    return result
+
+
+def _scalar_key(value: object) -> tuple | None:
+    if value is None or isinstance(value, bool):
+        return ("literal", value)
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    if isinstance(value, str):
+        return ("string", str(value))
+    return None
