@@ -104,7 +104,7 @@ def _bulk_in_process(folder: Path, count: int) -> list[tuple[str, str, str]]:
     except ImportError:
         return [("in-process parse+lint", "in-process API not available", "")]
     start = time.perf_counter()
-    result = lint_paths([folder])
+    result = lint_paths([str(folder)])
     elapsed = (time.perf_counter() - start) * 1000
     return [
         (f"in-process over {count} templates", f"{elapsed:.0f} ms", ""),
