@@ -150,16 +150,20 @@ def test_arrays_built_by_doubling_hit_the_limit() -> None:
     for step in range(1, 12):
         doubling[f"v{step}"] = f"[concat(variables('v{step - 1}'), variables('v{step - 1}'))]"
     started = time.perf_counter()
-    with pytest.raises(LimitExceeded, match="array of"):
+    with pytest.raises(LimitExceeded, match="over the limit"):
         scope_for(variables=doubling).evaluate("[variables('v11')]")
     assert time.perf_counter() - started < 0.5
 
 
 def test_array_limit_follows_the_budget() -> None:
-    scope = scope_for(budget=Budget(max_copy=10))
-    assert len(scope.evaluate("[range(0, 1000)]")) == 1000
-    with pytest.raises(LimitExceeded):
-        scope.evaluate("[range(0, 1001)]")
+    scope = scope_for(budget=Budget(max_value_size=1000))
+    assert len(scope.evaluate("[concat(range(0, 500), range(0, 500))]")) == 1000
+    with pytest.raises(LimitExceeded, match="concat"):
+        scope.evaluate("[concat(range(0, 500), range(0, 501))]")
+    with pytest.raises(LimitExceeded, match="union"):
+        scope.evaluate("[union(range(0, 600), range(600, 600))]")
+    with pytest.raises(LimitExceeded, match="flatten"):
+        scope.evaluate("[flatten(createArray(range(0, 600), range(0, 600)))]")
 
 
 def test_skip_and_take_reference_examples() -> None:

@@ -5,8 +5,9 @@ An array may hold unknown elements and still be known itself: `length(createArra
 whatever `x` is. Only questions about the unknown elements' values (`contains`, `indexOf`) become
 unknown, and only when the known elements do not already answer them.
 
-Arrays are bounded (`bounded_array`): ARM caps range() at 10000 items, and a hostile template must
-stop with a budget error before it allocates millions of elements.
+Sizes are checked before anything is built (`bounded`), against the budget's `max_value_size` that the
+Scope also applies to every result: a hostile template must stop with a budget error before it
+allocates millions of elements or a gigabyte string, not after. ARM itself caps range() at 10000.
 """
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ from byocni_lint.evaluate.values import Unknown
 MAX_RANGE_COUNT = 10_000  # "Must be non-negative integer up to 10000" (range() in the reference)
 
 
-def bounded_array(scope, length: int) -> None:
-    """Stop an evaluation that builds an array far beyond what any real template needs."""
-    limit = scope.budget.max_copy * 100
-    if length > limit:
-        raise LimitExceeded(f"an expression built an array of {length} items, over the limit of {limit}")
+def bounded(scope, size: int, function: str) -> None:
+    """Stop, before building it, a string or array larger than any real template needs."""
+    limit = scope.budget.max_value_size
+    if size > limit:
+        raise LimitExceeded(f"{function}() would build a value of {size} items or characters, over the limit of {limit}")
 
 
 def _index_arg(value: object, name: str) -> int:
@@ -176,7 +177,6 @@ def range_(scope, start, count):
         raise LimitExceeded(f"range() of {count} items is over ARM's limit of {MAX_RANGE_COUNT}")
     if start + count > 2_147_483_647:
         raise ValueError("range() goes past 2147483647")
-    bounded_array(scope, count)
     return list(range(start, start + count))
 
 
@@ -187,8 +187,8 @@ def flatten(scope, arrays):
     for item in _array(arrays, "flatten"):
         if isinstance(item, Unknown):
             return Unknown(item.reason)
-        result.extend(_array(item, "flatten"))
-        bounded_array(scope, len(result))
+        bounded(scope, len(result) + len(_array(item, "flatten")), "flatten")
+        result.extend(item)
     return result
 
 

@@ -14,7 +14,7 @@ in sorted order, as the items() example (`item002` declared first, listed second
 from __future__ import annotations
 
 from byocni_lint.evaluate.functions import arm_function
-from byocni_lint.evaluate.functions.arrays import bounded_array, member, unique
+from byocni_lint.evaluate.functions.arrays import bounded, member, unique
 from byocni_lint.evaluate.functions.comparison import equal, string_order
 from byocni_lint.evaluate.references import RuntimeObject
 from byocni_lint.evaluate.values import Unknown
@@ -58,7 +58,7 @@ def create_object(scope, *args):
 def union(scope, first, *others):
     values = (first, *others)
     if all(isinstance(v, list) for v in values):
-        bounded_array(scope, sum(len(v) for v in values))
+        bounded(scope, sum(len(v) for v in values), "union")
         return unique(scope, (item for v in values for item in v))
     if all(isinstance(v, dict) for v in values):
         merged: dict = {}
