@@ -112,6 +112,8 @@ class Scope:
         elif "defaultvalue" in ci(slot.declaration):
             self._parameter_cache[key] = Unknown(f"parameter '{slot.name}' refers to itself")
             value = self.evaluate(ci(slot.declaration)["defaultvalue"])
+        elif ci(slot.declaration).get("nullable") is True:
+            value = None  # languageVersion 2.0 (Bicep `param x string?`): an unset nullable parameter is null
         else:
             value = Unknown(f"parameter '{slot.name}' has no default and no parameters file sets it")
         self._parameter_cache[key] = value
