@@ -85,6 +85,16 @@ def test_wheel_ships_exactly_the_rule_files(wheel: Path) -> None:
 
 
 @slow
+def test_wheel_ships_every_module(wheel: Path) -> None:
+    # pyproject.toml lists packages by hand (rules/ needs a package-dir mapping), so a new subpackage
+    # is easily forgotten; a checkout still imports it, only the installed wheel breaks.
+    package = REPO / "byocni_lint"
+    modules = {f"byocni_lint/{path.relative_to(package).as_posix()}" for path in package.rglob("*.py")}
+    shipped = {name for name in zipfile.ZipFile(wheel).namelist() if name.endswith(".py")}
+    assert modules - shipped == set()
+
+
+@slow
 def test_wheel_ships_exactly_the_data_files(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     shipped = {name for name in names if re.fullmatch(r"byocni_lint/data/[^/]+\.yaml", name)}
