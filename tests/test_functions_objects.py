@@ -127,6 +127,8 @@ def test_null_reference_example() -> None:
         ("tryGet(parameters('o'), 'missing')", None),
         ("tryGet(parameters('o'), 'list', 1)", "b"),
         ("tryGet(parameters('o'), 'list', 5)", None),
+        ("tryGet(parameters('o'), 'list', createObject('value', 1, 'fromEnd', true()))", "b"),
+        ("tryGet(parameters('o'), 'list', createObject('value', 3, 'fromEnd', true()))", None),
         ("tryGet(parameters('o'), 'missing', 'deeper')", None),
         ("tryGet(null(), 'kind')", None),
         ("coalesce(tryGet(parameters('o'), 'kind'), 'default')", "default"),

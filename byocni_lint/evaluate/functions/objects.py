@@ -173,9 +173,8 @@ def try_get(scope, target, *keys):
         if target is None:
             return None
         if isinstance(target, list):
-            if isinstance(key, bool) or not isinstance(key, int):
-                raise TypeError("tryGet() on an array needs an integer index")
-            target = target[key] if 0 <= key < len(target) else None
+            index = _array_index(key, len(target))
+            target = target[index] if 0 <= index < len(target) else None
         elif isinstance(target, dict):
             name = _find_key(target, str(key))
             if name is None:
@@ -184,3 +183,15 @@ def try_get(scope, target, *keys):
         else:
             raise TypeError(f"tryGet() needs an object or an array, not {type(target).__name__}")
     return target
+
+
+def _array_index(key: object, length: int) -> int:
+    """An integer, or Bicep's `{value: n, fromEnd: true}` for `a[?^n]`."""
+    if isinstance(key, dict):
+        spec = {str(name).lower(): value for name, value in key.items()}
+        position = spec.get("value")
+        if isinstance(position, int) and not isinstance(position, bool):
+            return length - position if spec.get("fromend") is True else position
+    if isinstance(key, bool) or not isinstance(key, int):
+        raise TypeError("tryGet() on an array needs an integer index")
+    return key
