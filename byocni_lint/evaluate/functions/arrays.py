@@ -12,7 +12,7 @@ allocates millions of elements or a gigabyte string, not after. ARM itself caps 
 from __future__ import annotations
 
 from byocni_lint.evaluate.functions import arm_function
-from byocni_lint.evaluate.functions.comparison import equal
+from byocni_lint.evaluate.functions.comparison import equal, integer, runtime_unknown
 from byocni_lint.evaluate.functions.conversion import to_text
 from byocni_lint.evaluate.references import RuntimeObject
 from byocni_lint.evaluate.scope import LimitExceeded
@@ -28,19 +28,13 @@ def bounded(scope, size: int, function: str) -> None:
         raise LimitExceeded(f"{function}() would build a value of {size} items or characters, over the limit of {limit}")
 
 
-def _index_arg(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an integer, not {type(value).__name__}")
-    return int(value)
-
-
 def _sequence(value: object, function: str) -> list | str:
     if not isinstance(value, (list, str)):
         raise TypeError(f"{function}() needs an array or a string, not {type(value).__name__}")
     return value
 
 
-def _array(value: object, function: str) -> list:
+def array_arg(value: object, function: str) -> list:
     if not isinstance(value, list):
         raise TypeError(f"{function}() needs an array, not {type(value).__name__}")
     return value
@@ -58,8 +52,9 @@ def create_array(scope, *items):
 
 @arm_function("length")
 def length(scope, value):
-    if isinstance(value, RuntimeObject):
-        return Unknown(f"the properties of {value.ref} are known only at deployment")
+    runtime = runtime_unknown(value)
+    if runtime is not None:
+        return runtime
     if not isinstance(value, (list, str, dict)):
         raise TypeError(f"length() needs an array, a string or an object, not {type(value).__name__}")
     return len(value)
@@ -72,7 +67,7 @@ def empty(scope, value):
     if value is None:
         return True
     if isinstance(value, RuntimeObject) and not value:
-        return Unknown(f"the properties of {value.ref} are known only at deployment")
+        return runtime_unknown(value)
     if not isinstance(value, (list, str, dict)):
         raise TypeError(f"empty() needs an array, a string or an object, not {type(value).__name__}")
     return len(value) == 0
@@ -92,7 +87,7 @@ def contains(scope, container, item):
         if isinstance(container, RuntimeObject):
             return Unknown(f"whether {container.ref} has '{item}' is known only at deployment")
         return False
-    return member(scope, _array(container, "contains"), item)
+    return member(scope, array_arg(container, "contains"), item)
 
 
 def member(scope, items: list, item: object) -> object:
@@ -138,7 +133,7 @@ def _find(scope, container: object, item: object, last: bool) -> object:
             raise TypeError("indexOf() on a string needs a string to find")
         haystack, needle = container.lower(), item.lower()
         return haystack.rfind(needle) if last else haystack.find(needle)
-    items = _array(container, "indexOf")
+    items = array_arg(container, "indexOf")
     order = range(len(items) - 1, -1, -1) if last else range(len(items))
     found = _position(scope, items, item, order)
     return -1 if found is None else found
@@ -160,17 +155,17 @@ def last(scope, value):
 @arm_function("skip")
 def skip(scope, value, count):
     """A count of 0 or less keeps everything; one past the end leaves nothing."""
-    return _sequence(value, "skip")[max(_index_arg(count, "numberToSkip"), 0):]
+    return _sequence(value, "skip")[max(integer(count, "numberToSkip"), 0):]
 
 
 @arm_function("take")
 def take(scope, value, count):
-    return _sequence(value, "take")[:max(_index_arg(count, "numberToTake"), 0)]
+    return _sequence(value, "take")[:max(integer(count, "numberToTake"), 0)]
 
 
 @arm_function("range")
 def range_(scope, start, count):
-    start, count = _index_arg(start, "startIndex"), _index_arg(count, "count")
+    start, count = integer(start, "startIndex"), integer(count, "count")
     if count < 0:
         raise ValueError("range() needs a non-negative count")
     if count > MAX_RANGE_COUNT:
@@ -184,10 +179,10 @@ def range_(scope, start, count):
 def flatten(scope, arrays):
     """One level: an array of arrays becomes one array, in order."""
     result: list = []
-    for item in _array(arrays, "flatten"):
+    for item in array_arg(arrays, "flatten"):
         if isinstance(item, Unknown):
             return Unknown(item.reason)
-        bounded(scope, len(result) + len(_array(item, "flatten")), "flatten")
+        bounded(scope, len(result) + len(array_arg(item, "flatten")), "flatten")
         result.extend(item)
     return result
 
@@ -195,8 +190,8 @@ def flatten(scope, arrays):
 @arm_function("indexFromEnd")
 def index_from_end(scope, items, reverse_index):
     """`indexFromEnd(a, 1)` is the last element (Bicep's `a[^1]`)."""
-    items = _array(items, "indexFromEnd")
-    position = _index_arg(reverse_index, "reverseIndex")
+    items = array_arg(items, "indexFromEnd")
+    position = integer(reverse_index, "reverseIndex")
     if not 1 <= position <= len(items):
         raise IndexError(f"index {position} from the end is outside an array of {len(items)} items")
     return items[-position]
@@ -207,15 +202,15 @@ def try_index_from_end(scope, items, reverse_index):
     """indexFromEnd(), but null when the index is outside the array (Bicep's `a[?^1]`)."""
     if items is None:
         return None
-    items = _array(items, "tryIndexFromEnd")
-    position = _index_arg(reverse_index, "reverseIndex")
+    items = array_arg(items, "tryIndexFromEnd")
+    position = integer(reverse_index, "reverseIndex")
     return items[-position] if 1 <= position <= len(items) else None
 
 
 @arm_function("distinct")
 def distinct(scope, items):
     """The array without repeated values, first occurrences kept; an element that is unknown is kept."""
-    return unique(scope, _array(items, "distinct"))
+    return unique(scope, array_arg(items, "distinct"))
 
 
 def unique(scope, items) -> list:

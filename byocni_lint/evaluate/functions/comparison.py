@@ -41,9 +41,9 @@ def _objects_equal(scope, left: dict, right: dict) -> object:
     result = _all_equal(scope, shared)
     if result is False:
         return False
-    runtime = next((o for o in (left, right) if isinstance(o, RuntimeObject)), None)
+    runtime = runtime_unknown(left) or runtime_unknown(right)
     if runtime is not None:
-        return Unknown(f"the properties of {runtime.ref} are known only at deployment")
+        return runtime
     return result if left_keys.keys() == right_keys.keys() else False
 
 
@@ -56,6 +56,21 @@ def _all_equal(scope, pairs) -> object:
         if isinstance(result, Unknown):
             pending = result
     return pending
+
+
+def runtime_unknown(value: object) -> Unknown | None:
+    """A `reference()` object gains properties at deployment: questions about its whole set of properties
+    (its length, its keys, its text) are unknown."""
+    if isinstance(value, RuntimeObject):
+        return Unknown(f"the properties of {value.ref} are known only at deployment")
+    return None
+
+
+def integer(value: object, name: str) -> int:
+    """An integer argument (booleans are not integers in ARM)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an integer, not {type(value).__name__}")
+    return int(value)
 
 
 def is_number(value: object) -> bool:

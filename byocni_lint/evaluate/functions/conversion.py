@@ -15,7 +15,7 @@ import json
 import re
 
 from byocni_lint.evaluate.functions import arm_function
-from byocni_lint.evaluate.references import RuntimeObject
+from byocni_lint.evaluate.functions.comparison import runtime_unknown
 from byocni_lint.evaluate.values import Unknown
 
 
@@ -25,8 +25,9 @@ def hidden_unknown(scope, value: object) -> Unknown | None:
     scope.budget.tick()
     if isinstance(value, Unknown):
         return value
-    if isinstance(value, RuntimeObject):
-        return Unknown(f"the properties of {value.ref} are known only at deployment")
+    runtime = runtime_unknown(value)
+    if runtime is not None:
+        return runtime
     items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
     for item in items:
         found = hidden_unknown(scope, item)

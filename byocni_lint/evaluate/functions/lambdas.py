@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import cmp_to_key
 
 from byocni_lint.evaluate.functions import arm_function
-from byocni_lint.evaluate.references import RuntimeObject
+from byocni_lint.evaluate.functions.arrays import array_arg
+from byocni_lint.evaluate.functions.comparison import runtime_unknown
 from byocni_lint.evaluate.values import Unknown
 
 
@@ -50,19 +51,13 @@ def lambda_(scope, nodes):
 def lambda_variables(scope, name):
     key = str(name).lower()
     if key not in scope.lambda_vars:
-        raise KeyError(f"lambda variable '{name}' is not defined here")
+        raise ValueError(f"lambda variable '{name}' is not defined here")
     return scope.lambda_vars[key]
 
 
 def _function(value: object, name: str) -> Lambda:
     if not isinstance(value, Lambda):
         raise TypeError(f"{name}() needs a lambda() argument")
-    return value
-
-
-def _array(value: object, name: str) -> list:
-    if not isinstance(value, list):
-        raise TypeError(f"{name}() needs an array, not {type(value).__name__}")
     return value
 
 
@@ -97,21 +92,21 @@ def _undecided_is_unknown(impl):
 @arm_function("map")
 def map_(scope, items, function):
     function = _function(function, "map")
-    return [function(item, index) for index, item in enumerate(_array(items, "map"))]
+    return [function(item, index) for index, item in enumerate(array_arg(items, "map"))]
 
 
 @arm_function("filter")
 @_undecided_is_unknown
 def filter_(scope, items, predicate):
     predicate = _function(predicate, "filter")
-    return [item for index, item in enumerate(_array(items, "filter")) if _boolean(predicate(item, index), "filter")]
+    return [item for index, item in enumerate(array_arg(items, "filter")) if _boolean(predicate(item, index), "filter")]
 
 
 @arm_function("reduce")
 def reduce_(scope, items, initial, function):
     function = _function(function, "reduce")
     current = initial
-    for index, item in enumerate(_array(items, "reduce")):
+    for index, item in enumerate(array_arg(items, "reduce")):
         current = function(current, item, index)
     return current
 
@@ -127,7 +122,7 @@ def sort(scope, items, before):
             return -1
         return 1 if _boolean(before(right, left), "sort") else 0
 
-    return sorted(_array(items, "sort"), key=cmp_to_key(order))
+    return sorted(array_arg(items, "sort"), key=cmp_to_key(order))
 
 
 @arm_function("toObject")
@@ -136,7 +131,7 @@ def to_object(scope, items, key_function, value_function=None):
     key_function = _function(key_function, "toObject")
     value_function = _function(value_function, "toObject") if value_function is not None else None
     result: dict = {}
-    for item in _array(items, "toObject"):
+    for item in array_arg(items, "toObject"):
         result[_key(key_function(item), "toObject")] = value_function(item) if value_function else item
     return result
 
@@ -146,7 +141,7 @@ def to_object(scope, items, key_function, value_function=None):
 def group_by(scope, items, key_function):
     key_function = _function(key_function, "groupBy")
     groups: dict = {}
-    for item in _array(items, "groupBy"):
+    for item in array_arg(items, "groupBy"):
         groups.setdefault(_key(key_function(item), "groupBy"), []).append(item)
     return groups
 
@@ -154,8 +149,9 @@ def group_by(scope, items, key_function):
 @arm_function("mapValues")
 def map_values(scope, obj, function):
     function = _function(function, "mapValues")
-    if isinstance(obj, RuntimeObject):
-        return Unknown(f"the properties of {obj.ref} are known only at deployment")
+    runtime = runtime_unknown(obj)
+    if runtime is not None:
+        return runtime
     if not isinstance(obj, dict):
         raise TypeError(f"mapValues() needs an object, not {type(obj).__name__}")
     return {key: function(value) for key, value in obj.items()}

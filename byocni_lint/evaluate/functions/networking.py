@@ -13,18 +13,13 @@ from __future__ import annotations
 import ipaddress
 
 from byocni_lint.evaluate.functions import arm_function
+from byocni_lint.evaluate.functions.comparison import integer
 
 
 def _network(text: object) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     if not isinstance(text, str) or "/" not in text:
         raise ValueError(f"{text!r} is not in CIDR notation")
     return ipaddress.ip_network(text.strip(), strict=False)
-
-
-def _integer(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an integer, not {type(value).__name__}")
-    return int(value)
 
 
 @arm_function("parseCidr")
@@ -44,7 +39,7 @@ def parse_cidr(scope, text):
 def cidr_subnet(scope, text, new_prefix, index):
     """The `index`-th subnet of size /new_prefix, computed directly (no list of all subnets)."""
     network = _network(text)
-    new_prefix, index = _integer(new_prefix, "newCIDR"), _integer(index, "subnetIndex")
+    new_prefix, index = integer(new_prefix, "newCIDR"), integer(index, "subnetIndex")
     if not network.prefixlen <= new_prefix <= network.max_prefixlen:
         raise ValueError(f"newCIDR {new_prefix} must be between {network.prefixlen} and {network.max_prefixlen}")
     count = 1 << (new_prefix - network.prefixlen)
@@ -58,7 +53,7 @@ def cidr_subnet(scope, text, new_prefix, index):
 @arm_function("cidrHost")
 def cidr_host(scope, text, index):
     network = _network(text)
-    index = _integer(index, "hostIndex")
+    index = integer(index, "hostIndex")
     usable = network.num_addresses - (2 if network.version == 4 else 1)
     if not 0 <= index < usable:
         raise IndexError(f"hostIndex {index} is outside the {max(usable, 0)} usable addresses of {network}")

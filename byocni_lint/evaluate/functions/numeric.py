@@ -8,15 +8,14 @@ dividend (`div(-7, 2)` is -3, `mod(-7, 3)` is -1), unlike Python's floor divisio
 from __future__ import annotations
 
 from byocni_lint.evaluate.functions import arm_function
+from byocni_lint.evaluate.functions.comparison import integer
 from byocni_lint.evaluate.values import Unknown, first_unknown
 
 _INT64 = range(-(2**63), 2**63)
 
 
 def _operand(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"expected an integer, not {type(value).__name__}")
-    return int(value)
+    return integer(value, "each operand")
 
 
 def _int64(value: int) -> int:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.arrays import bounded, member, unique
-from byocni_lint.evaluate.functions.comparison import equal, string_order
+from byocni_lint.evaluate.functions.comparison import equal, runtime_unknown, string_order
 from byocni_lint.evaluate.references import RuntimeObject
 from byocni_lint.evaluate.values import Unknown
 
@@ -26,12 +26,6 @@ def _find_key(obj: dict, key: str) -> object:
         return key
     lowered = key.lower()
     return next((name for name in obj if isinstance(name, str) and name.lower() == lowered), None)
-
-
-def _runtime_unknown(value: object) -> Unknown | None:
-    if isinstance(value, RuntimeObject):
-        return Unknown(f"the properties of {value.ref} are known only at deployment")
-    return None
 
 
 @arm_function("null")
@@ -129,7 +123,7 @@ def _sorted_keys(obj: object, function: str) -> list:
 @arm_function("items")
 def items(scope, obj):
     """The object as `[{key, value}]`, sorted by key."""
-    unknown = _runtime_unknown(obj)
+    unknown = runtime_unknown(obj)
     if unknown is not None:
         return unknown
     return [{"key": key, "value": obj[key]} for key in _sorted_keys(obj, "items")]
@@ -137,7 +131,7 @@ def items(scope, obj):
 
 @arm_function("objectKeys")
 def object_keys(scope, obj):
-    unknown = _runtime_unknown(obj)
+    unknown = runtime_unknown(obj)
     if unknown is not None:
         return unknown
     return _sorted_keys(obj, "objectKeys")

@@ -21,6 +21,7 @@ from urllib.parse import quote, unquote, urljoin
 
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.arrays import bounded
+from byocni_lint.evaluate.functions.comparison import integer
 from byocni_lint.evaluate.functions.conversion import hidden_unknown, parse_json, to_text
 from byocni_lint.evaluate.values import Unknown
 
@@ -28,12 +29,6 @@ def _text_arg(value: object, name: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string, not {type(value).__name__}")
     return value
-
-
-def _int_arg(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an integer, not {type(value).__name__}")
-    return int(value)
 
 
 @arm_function("concat")
@@ -130,8 +125,8 @@ def ends_with(scope, text, suffix):
 def substring(scope, text, start=0, length=None):
     """Fails, as in ARM, when the range does not lie inside the string."""
     text = _text_arg(text, "substring()'s string")
-    start = _int_arg(start, "startIndex")
-    length = len(text) - start if length is None else _int_arg(length, "length")
+    start = integer(start, "startIndex")
+    length = len(text) - start if length is None else integer(length, "length")
     if start < 0 or length < 0 or start + length > len(text):
         raise IndexError(f"index {start} and length {length} do not lie within a string of length {len(text)}")
     return text[start:start + length]
@@ -154,7 +149,7 @@ def pad_left(scope, value, total_length, padding=" "):
     padding = _text_arg(padding, "paddingCharacter")
     if len(padding) != 1:
         raise ValueError("paddingCharacter must be a single character")
-    width = _int_arg(total_length, "totalLength")
+    width = integer(total_length, "totalLength")
     bounded(scope, width, "padLeft")
     return text.rjust(width, padding)
 
