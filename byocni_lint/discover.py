@@ -58,21 +58,38 @@ def _stem(template: Path) -> str:
     return name[: -len(".template")] if name.lower().endswith(".template") else name
 
 
-def parameter_files_for(template: Path) -> list[Path]:
+class FolderIndex:
+    """Parameter files per folder, indexed once per run by the template name they belong to: a folder
+    of a thousand templates must not be listed a thousand times."""
+
+    def __init__(self) -> None:
+        self._by_stem: dict[Path, dict[str, list[str]]] = {}
+
+    def parameter_names(self, folder: Path, stem: str) -> list[str]:
+        key = folder.resolve()
+        if key not in self._by_stem:
+            index: dict[str, list[str]] = {}
+            try:
+                names = sorted(entry.name for entry in folder.iterdir() if entry.is_file())
+            except OSError:
+                names = []
+            for name in names:
+                at = name.lower().find(".parameters")
+                if at > 0:
+                    index.setdefault(name[:at].lower(), []).append(name)
+            self._by_stem[key] = index
+        return self._by_stem[key].get(stem, [])
+
+
+def parameter_files_for(template: Path, index: FolderIndex) -> list[Path]:
     """`X.parameters.json` and `X.parameters.*.json` next to template `X.json` (or `X.template.json`)."""
     stem = _stem(template).lower()
+    suffix = template.suffix.lower()
     matches = []
-    try:
-        entries = sorted(template.parent.iterdir())
-    except OSError:
-        return []
-    for entry in entries:
-        lower = entry.name.lower()
-        if not entry.is_file() or not lower.endswith(template.suffix.lower()):
-            continue
-        base = lower[: -len(template.suffix)]
-        if base == f"{stem}.parameters" or base.startswith(f"{stem}.parameters."):
-            matches.append(entry)
+    for name in index.parameter_names(template.parent, stem):
+        base = name.lower()[: -len(suffix)] if name.lower().endswith(suffix) else None
+        if base == f"{stem}.parameters" or (base and base.startswith(f"{stem}.parameters.")):
+            matches.append(template.parent / name)
     return matches
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from byocni_lint.discover import Candidate, discover, parameter_files_for, template_for_parameters
+from byocni_lint.discover import Candidate, FolderIndex, discover, parameter_files_for, template_for_parameters
 from byocni_lint.findings import Finding, Location, Severity
 from byocni_lint.load.documents import ARM_PARAMETERS, ARM_TEMPLATE, Document, LoadProblem, read_document
 from byocni_lint.rulebook import RuleSpec, load_rulebook
@@ -54,6 +54,7 @@ class _Linter:
                        if rule_id in self.rulebook and selected(rule_id, options)}
         self.findings: dict[tuple, Finding] = {}
         self.documents: dict[Path, Document | None] = {}
+        self.folders = FolderIndex()
 
     def rules_run(self) -> list[RuleSpec]:
         ids = set(self.checks) | {r for r in _ALWAYS_ON if selected(r, self.options)}
@@ -121,7 +122,7 @@ class _Linter:
 
     def _paired(self, template: Path) -> list[Document]:
         paired = []
-        for path in parameter_files_for(template):
+        for path in parameter_files_for(template, self.folders):
             document = self.document(path, _display_beside(template, path), True)
             if document is not None and document.kind == ARM_PARAMETERS:
                 paired.append(document)

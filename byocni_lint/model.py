@@ -8,6 +8,8 @@ here, once, so rules compare plain strings and never re-parse IDs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
+
 from byocni_lint.evaluate.resource_ids import normalize_id, provider_suffix
 from byocni_lint.evaluate.values import Unknown
 from byocni_lint.findings import Location
@@ -16,14 +18,34 @@ from byocni_lint.load.jsonc import member_span, node_span
 PLACEHOLDER_MARK = "{"  # deployment placeholders such as {subscriptionid} (see evaluate.scope.DeploymentContext)
 
 
-@dataclass(frozen=True)
 class Field:
-    """One property value as a rule sees it."""
+    """One property value as a rule sees it.
 
-    value: object
-    location: Location
-    origin: Location | None = None  # where the value was set, when not at `location`
-    property_path: str = ""
+    Where it is written (`location`) and where its value was set (`origin`, when that is elsewhere:
+    a parameter default, a parameters file) are worked out only when a finding asks for them: most
+    values never need a line number, and computing them all would dominate a bulk run.
+    """
+
+    __slots__ = ("value", "property_path", "_location", "_origin", "_resolve")
+
+    def __init__(self, value: object, location: Location | None = None, origin: Location | None = None,
+                 property_path: str = "", resolve: Callable[[], tuple[Location, Location | None]] | None = None):
+        self.value = value
+        self.property_path = property_path
+        self._location = location
+        self._origin = origin
+        self._resolve = resolve
+
+    @property
+    def location(self) -> Location:
+        if self._resolve is not None:
+            self._location, self._origin = self._resolve()
+            self._resolve = None
+        return self._location  # type: ignore[return-value]
+
+    @property
+    def origin(self) -> Location | None:
+        return self.location and self._origin
 
     @property
     def known(self) -> bool:
@@ -41,7 +63,10 @@ class Field:
         """Elements of a known list value, each with its own position."""
         if not isinstance(self.value, list):
             return []
-        return [_field(self.value, index, f"{self.property_path}[{index}]", self.location) for index in range(len(self.value))]
+        return [_field(self.value, index, f"{self.property_path}[{index}]", self) for index in range(len(self.value))]
+
+    def __repr__(self) -> str:
+        return f"Field({self.value!r}, {self.property_path!r})"
 
 
 def get(container: object, key: str) -> object:
@@ -58,42 +83,43 @@ def get(container: object, key: str) -> object:
 
 
 def _actual_key(container: dict, key: str) -> str | None:
+    if key in container:
+        return key
     lowered = key.lower()
     return next((name for name in container if isinstance(name, str) and name.lower() == lowered), None)
 
 
-def _location_of(span_owner: object, fallback: Location) -> Location:
-    span = node_span(span_owner)
-    if span is None:
-        return fallback
-    return Location(span_owner.source.path, span)  # type: ignore[attr-defined]
-
-
-def _field(container: object, key: object, prop: str, fallback: Location) -> Field:
+def _field(container: object, key: object, prop: str, parent: "Field | Location") -> Field:
     """A Field for `container[key]`: located at the written property, with the value's origin if elsewhere."""
+    fallback = (lambda: parent.location) if isinstance(parent, Field) else (lambda: parent)
     if isinstance(container, Unknown):
-        return Field(container.child(key), fallback, None, prop)
+        return Field(container.child(key), property_path=prop, resolve=lambda: (fallback(), None))
     if isinstance(container, dict):
         actual = _actual_key(container, str(key))
         value = container.get(actual) if actual is not None else None
     elif isinstance(container, list) and isinstance(key, int) and 0 <= key < len(container):
         actual, value = key, container[key]
     else:
-        return Field(None, fallback, None, prop)
+        return Field(None, property_path=prop, resolve=lambda: (fallback(), None))
+    return Field(value, property_path=prop, resolve=lambda: _locate(container, actual, value, fallback))
+
+
+def _locate(container: object, key: object, value: object, fallback: Callable[[], Location]) -> tuple[Location, Location | None]:
     written = getattr(container, "raw", container)
-    location = fallback
-    if actual is not None:
-        span = member_span(written, actual)
+    location = None
+    if key is not None:
+        span = member_span(written, key)
         source = getattr(written, "source", None)
         if span is not None and source is not None:
             location = Location(source.path, span)
+    location = location or fallback()
     origin = None
     value_span = node_span(value)
     if value_span is not None and value_span != location.span:
         candidate = Location(value.source.path, value_span)  # type: ignore[attr-defined]
         if candidate != location and not _inside(candidate, location):
             origin = candidate
-    return Field(value, location, origin, prop)
+    return location, origin
 
 
 def _inside(inner: Location, outer: Location) -> bool:
@@ -105,16 +131,17 @@ def _inside(inner: Location, outer: Location) -> bool:
 
 def field_at(root: object, path: str, fallback: Location) -> Field:
     """Follow a dotted property path (`properties.networkProfile.serviceCidr`) from an evaluated body."""
+    current: Field | Location = fallback
     container: object = root
-    current = Field(root, fallback, None, "")
     walked = []
     for key in path.split("."):
         walked.append(key)
-        current = _field(container, key, ".".join(walked), current.location)
+        current = _field(container, key, ".".join(walked), current)
         container = current.value
         if container is None:
-            return Field(None, current.location, None, path)
-    return current
+            parent = current
+            return Field(None, property_path=path, resolve=lambda: (parent.location, None))
+    return current if isinstance(current, Field) else Field(root, fallback, None, "")
 
 
 def id_of(value: object) -> str | None:

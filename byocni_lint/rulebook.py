@@ -40,18 +40,12 @@ def rules_dir() -> Path:
 
 
 def load_rulebook(directory: Path | None = None) -> dict[str, RuleSpec]:
-    import yaml  # imported here: `--version` and friends should not pay for it
-
     directory = directory or rules_dir()
-    specs: dict[str, RuleSpec] = {}
     files = sorted(directory.glob("BYO*.yaml"))
     if not files:
         raise RulebookError(f"no rule files found in {directory}")
-    for path in files:
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise RulebookError(f"{path}: {exc}") from exc
+    specs: dict[str, RuleSpec] = {}
+    for path, raw in zip(files, _read_rule_files(files)):
         missing = [key for key in _REQUIRED if not isinstance(raw, dict) or key not in raw]
         if missing:
             raise RulebookError(f"{path}: missing {', '.join(missing)}")
@@ -68,3 +62,48 @@ def load_rulebook(directory: Path | None = None) -> dict[str, RuleSpec]:
             params=dict(raw.get("params") or {}),
         )
     return specs
+
+
+def _read_rule_files(files: list[Path]) -> list[object]:
+    """The parsed rule files, through a JSON cache keyed by their names, sizes and times.
+
+    The linter runs on every commit: importing and running a YAML parser for sixteen small files
+    costs about as much as starting Python, so, like ruff and pre-commit, it keeps a cache (under
+    $XDG_CACHE_HOME or ~/.cache) and reads YAML only when a rule file changed.
+    """
+    import hashlib
+    import json
+    import os
+
+    stamp = hashlib.sha256()
+    for path in files:
+        status = path.stat()
+        stamp.update(f"{path.resolve()}|{status.st_size}|{status.st_mtime_ns}\n".encode())
+    cache_root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "byocni-lint"
+    cache = cache_root / f"rules-{stamp.hexdigest()[:24]}.json"
+    try:
+        return json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    parsed = _parse_yaml(files)
+    try:
+        cache_root.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(parsed), encoding="utf-8")
+        os.replace(temporary, cache)
+    except (OSError, TypeError, ValueError):
+        pass  # a read-only home or a value JSON cannot hold: just parse YAML every time
+    return parsed
+
+
+def _parse_yaml(files: list[Path]) -> list[object]:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
+    parsed = []
+    for path in files:
+        try:
+            parsed.append(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))
+        except (OSError, yaml.YAMLError) as exc:
+            raise RulebookError(f"{path}: {exc}") from exc
+    return parsed
