@@ -195,6 +195,38 @@ def test_node_traffic_is_judged_even_when_the_vnet_space_is_unknown(tmp_path):
     assert "denies UDP from 10.10.1.0/24 to 10.10.1.0/24 inbound" in error.message
 
 
+def test_rule_of_unknown_priority_leaves_only_its_part_unknown(tmp_path):
+    def unknown_priority(template):
+        template["parameters"] = {"udpPriority": {"type": "int"}}
+        rule = resource(template, "Microsoft.Network/networkSecurityGroups")["properties"]["securityRules"][0]
+        rule["properties"]["priority"] = "[parameters('udpPriority')]"
+
+    findings = lint(variant(tmp_path, "nsg-two-denies.json", unknown_priority))
+    (note,) = of(findings, "BYO901")
+    assert "'deny-vnet-udp' has an unknown priority" in note.message
+    # The UDP rule may come first, so only what it can't match is proven denied at 4000.
+    (error,) = of(findings, "BYO005")
+    assert error.message.startswith("rule deny-all-in (priority 4000) denies TCP, ICMP, ESP and AH from")
+
+
+def test_dual_stack_denials_name_both_families(tmp_path):
+    def dual_stack(template):
+        vnet = resource(template, "Microsoft.Network/virtualNetworks")
+        vnet["properties"]["addressSpace"]["addressPrefixes"].append("fd00:10::/48")
+        subnet = vnet["properties"]["subnets"][0]["properties"]
+        subnet["addressPrefixes"] = [subnet.pop("addressPrefix"), "fd00:10:0:1::/64"]
+        profile = resource(template, "Microsoft.ContainerService/managedClusters")["properties"]["networkProfile"]
+        profile["podCidrs"] = [profile["podCidr"], "fd00:99::/64"]
+
+    (warning,) = lint(variant(tmp_path, "nsg-pod-cidr-denied.json", dual_stack))
+    assert warning.severity == Severity.WARNING
+    assert warning.message.startswith(
+        "rule deny-all-in (priority 4000) denies all traffic from node subnet nodes to the pod CIDR inbound, "
+        "all traffic from the pod CIDR to the pod CIDR inbound and all traffic from the pod CIDR to node subnet "
+        "nodes inbound;")
+    assert "allow the pod CIDR 192.168.0.0/16, fd00:99::/64" in warning.message
+
+
 def test_rule_with_an_application_security_group_is_unknown_not_an_error():
     path = FIXTURES / "nsg-asg-rule.json"
     (note,) = lint(path)

@@ -257,8 +257,9 @@ def _describe(parts: Sequence[nsg.Traffic], names: dict[tuple[Network, ...], str
         else:
             what = _join([p.upper() for p in protocols]) + _ports_text(ports, "port")
             what += _ports_text(source_ports, "from source port")
-        phrases.append(f"{what} from {_addresses(sources, names)} to {_addresses(destinations, names)} "
-                       f"{direction.lower()}")
+        phrase = f"{what} from {_addresses(sources, names)} to {_addresses(destinations, names)} {direction.lower()}"
+        if phrase not in phrases:
+            phrases.append(phrase)
     return _join(phrases)
 
 
@@ -271,9 +272,11 @@ def _ports_text(ports: tuple[nsg.PortRange, ...], label: str) -> str:
 
 
 def _addresses(networks: tuple[Network, ...], names: dict[tuple[Network, ...], str] | None) -> str:
-    """A set of addresses by name when it is exactly a named one (the node subnet, the Internet), else listed."""
+    """A set of addresses by name when it is exactly a named one (the node subnet, the Internet) in the
+    address families it has (denied parts come one family at a time), else listed."""
+    versions = {n.version for n in networks}
     for whole, name in (names or {}).items():
-        if _canonical(whole) == _canonical(networks):
+        if _canonical(n for n in whole if n.version in versions) == _canonical(networks):
             return name
     shown = [str(n) for n in networks[:_MAX_LISTED]]
     more = len(networks) - len(shown)
@@ -281,6 +284,7 @@ def _addresses(networks: tuple[Network, ...], names: dict[tuple[Network, ...], s
 
 
 def _canonical(networks: Iterable[Network]) -> frozenset[Network]:
+    networks = tuple(networks)
     return frozenset(n for version in (4, 6)
                      for n in ipaddress.collapse_addresses(x for x in networks if x.version == version))
 
