@@ -119,6 +119,20 @@ def test_exit_2_when_parameters_is_a_directory() -> None:
     assert_no_traceback(result)
 
 
+@pytest.mark.parametrize(("args", "says"), [
+    (["no/such/file.json"], "no/such/file.json"),
+    (["--format", "xml"], "xml"),
+    (["--parameters", str(FOUNDATION)], "--parameters"),
+])
+def test_usage_errors_are_one_line_on_stderr(args: list[str], says: str) -> None:
+    """The issue: "Usage errors and internal failures exit 2 with a one-line message on stderr"."""
+    result = cli(CLEAN, *args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert says in lines[0]
+
+
 def _boom(*args, **kwargs):
     raise RuntimeError("engine exploded")
 
