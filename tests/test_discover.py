@@ -297,3 +297,15 @@ def test_non_arm_json_is_skipped_silently(tmp_path: Path) -> None:
 def test_parameters_file_in_a_folder_is_not_linted_as_a_template(tmp_path: Path) -> None:
     parameters_file(tmp_path / "dev.json", {"serviceCidr": "172.30.0.0/16"})
     assert run(tmp_path).findings == []
+
+
+def test_non_utf8_json_that_is_not_arm_is_skipped_silently_in_folders(tmp_path: Path) -> None:
+    (tmp_path / "strings.json").write_bytes(b'{"greeting": "caf\xe9"}')
+    assert run(tmp_path).findings == []
+
+
+def test_non_utf8_json_naming_the_arm_schema_in_a_folder_is_a_parse_error(tmp_path: Path) -> None:
+    text = BAD_API.read_text().replace('"aks1"', '"aks-caf\\u00e9"').encode().replace(b"\\u00e9", b"\xe9")
+    (tmp_path / "latin1.json").write_bytes(text)
+    (problem,) = run(tmp_path).findings
+    assert problem.rule_id == "BYO900" and "UTF-8" in problem.message
