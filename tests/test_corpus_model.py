@@ -376,12 +376,14 @@ def test_bicep_cloud_shell_subnets_in_an_existing_vnet() -> None:
     model = model_of(PAIRS + "bicep__user_submitted-201-cloud-shell-vnet/main.json")
     # Three child subnets of an `existing` VNet whose name is a parameter without default.
     expect_inventory(model, subnets=3, role_assignments=2)
-    container = subnet_named(model, "cloudshellsubnet")
+    # The names are unknown (the VNet name has no default), so the model shows them as written.
+    written = "[format('{0}/{1}', parameters('existingVNETName'), parameters('%s'))]"
+    container = subnet_named(model, written % "containerSubnetName")
     assert delegations(container) == ["Microsoft.ContainerInstance/containerGroups"]
     check(container, id=None)
-    assert [f.value.reason for f in container.address_prefixes if isinstance(f.value, Unknown)] != []
-    for name in ("relaysubnet", "storagesubnet"):
-        assert delegations(subnet_named(model, name)) == []
+    check(container.address_prefixes[0], value=unknown("containerSubnetAddressPrefix"))
+    for name in ("relaySubnetName", "storageSubnetName"):
+        assert delegations(subnet_named(model, written % name)) == []
     for assignment in model.role_assignments:
         check(assignment, principal_id=unknown("azureContainerInstanceOID"))
     role_ids = sorted(str(a.role_definition_id.value).lower().rsplit("/", 1)[-1] for a in model.role_assignments)
