@@ -448,6 +448,17 @@ def test_unresolvable_parameter_gives_notes_and_no_error() -> None:
     assert all("managedClusters/aks-unknown" in f.message for f in service)
 
 
+def test_unknown_network_profile_gives_notes_only() -> None:
+    """An unknown object is unknown in every property: no rule may warn about a setting it cannot see."""
+    path = SHAPES / "unknown-network-profile.json"
+    findings = lint(path)
+    assert [(f.rule_id, f.severity, f.message) for f in findings if f.severity > Severity.NOTE] == []
+    assert findings and {f.rule_id for f in findings} == {"BYO901"}
+    where = value_position(path, "networkProfile", '"[parameters(\'networkProfile\')]"')
+    assert all(at(f) == where for f in findings)
+    assert all("parameter 'networkProfile' has no default and no parameters file sets it" in f.message for f in findings)
+
+
 def test_resources_with_condition_false_are_not_judged() -> None:
     assert lint(SHAPES / "condition-false.json") == []
 
