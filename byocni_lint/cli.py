@@ -115,4 +115,15 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
 
 
 def main() -> None:
-    cli(prog_name="byocni-lint")
+    """Console entry point: click's usage errors become one line on stderr and exit code 2."""
+    try:
+        code = cli.main(prog_name="byocni-lint", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.UsageError as exc:
+        click.echo(f"byocni-lint: error: {exc.format_message()}", err=True)
+        code = EXIT_ERROR
+    except click.Abort:
+        click.echo("byocni-lint: aborted", err=True)
+        code = EXIT_ERROR
+    sys.exit(code or 0)

@@ -59,30 +59,39 @@ def _stem(template: Path) -> str:
 
 
 class FolderIndex:
-    """Parameter files per folder, indexed once per run by the template name they belong to: a folder
-    of a thousand templates must not be listed a thousand times."""
+    """Folder listings read once per run (a folder of a thousand templates must not be listed a
+    thousand times), with names compared case-insensitively as Azure tooling does."""
 
     def __init__(self) -> None:
+        self._names: dict[Path, dict[str, str]] = {}
         self._by_stem: dict[Path, dict[str, list[str]]] = {}
+
+    def names(self, folder: Path) -> dict[str, str]:
+        """Lower-case name -> actual name of the files in `folder`."""
+        key = folder.resolve()
+        if key not in self._names:
+            try:
+                names = sorted(entry.name for entry in folder.iterdir() if entry.is_file())
+            except OSError:
+                names = []
+            self._names[key] = {name.lower(): name for name in names}
+        return self._names[key]
 
     def parameter_names(self, folder: Path, stem: str) -> list[str]:
         key = folder.resolve()
         if key not in self._by_stem:
             index: dict[str, list[str]] = {}
-            try:
-                names = sorted(entry.name for entry in folder.iterdir() if entry.is_file())
-            except OSError:
-                names = []
-            for name in names:
-                at = name.lower().find(".parameters")
+            for lower, name in self.names(folder).items():
+                at = lower.find(".parameters")
                 if at > 0:
-                    index.setdefault(name[:at].lower(), []).append(name)
+                    index.setdefault(lower[:at], []).append(name)
             self._by_stem[key] = index
         return self._by_stem[key].get(stem, [])
 
 
-def parameter_files_for(template: Path, index: FolderIndex) -> list[Path]:
+def parameter_files_for(template: Path, index: FolderIndex | None = None) -> list[Path]:
     """`X.parameters.json` and `X.parameters.*.json` next to template `X.json` (or `X.template.json`)."""
+    index = index or FolderIndex()
     stem = _stem(template).lower()
     suffix = template.suffix.lower()
     matches = []
@@ -93,15 +102,16 @@ def parameter_files_for(template: Path, index: FolderIndex) -> list[Path]:
     return matches
 
 
-def template_for_parameters(parameters: Path) -> Path | None:
+def template_for_parameters(parameters: Path, index: FolderIndex | None = None) -> Path | None:
     """The template a parameters file belongs to, by the same naming convention, if it exists."""
+    index = index or FolderIndex()
     name = parameters.name
-    index = name.lower().find(".parameters")
-    if index <= 0:
+    at = name.lower().find(".parameters")
+    if at <= 0:
         return None
-    stem = name[:index]
-    for candidate in (f"{stem}{parameters.suffix}", f"{stem}.template{parameters.suffix}"):
-        path = parameters.with_name(candidate)
-        if path.is_file():
-            return path
+    stem = name[:at].lower()
+    names = index.names(parameters.parent)
+    for candidate in (f"{stem}{parameters.suffix.lower()}", f"{stem}.template{parameters.suffix.lower()}"):
+        if candidate in names:
+            return parameters.parent / names[candidate]
     return None

@@ -135,7 +135,7 @@ class _Linter:
         for candidate, document in orphans:
             if id(document) in paired:
                 continue
-            template_path = template_for_parameters(candidate.path)
+            template_path = template_for_parameters(candidate.path, self.folders)
             if template_path is None:
                 continue
             key = template_path.resolve()
@@ -149,7 +149,8 @@ class _Linter:
     def lint_template(self, path: Path, document: Document, parameters: Document | None) -> None:
         from byocni_lint.checks.context import CheckContext
         from byocni_lint.evaluate.deployment import TemplateInput, evaluate_template, relative_template_loader
-        from byocni_lint.evaluate.scope import Budget
+        from byocni_lint.evaluate.expressions import malformed_expressions
+        from byocni_lint.evaluate.scope import Budget, LimitExceeded
         from byocni_lint.model_from_arm import build_model
 
         budget = Budget(max_steps=int(self.limits.get("max_eval_steps", 200_000)),
@@ -158,16 +159,19 @@ class _Linter:
         values = parameters.root.get("parameters") if parameters is not None and isinstance(parameters.root, dict) else None
         source = TemplateInput(document.root, document.path, values if isinstance(values, dict) else None,
                                relative_template_loader(str(path), self._linked_loader))
-        evaluation = evaluate_template(source, budget)
-        model = None if evaluation.limit else build_model(evaluation, document.path, parameters.path if parameters else None)
-        for node, error in evaluation.malformed:
+        for node, error in malformed_expressions(document.root):
             self.add(Finding("BYO900", self.rulebook["BYO900"].severity,
                              f"malformed expression: {error.message} (character {error.offset + 1} of the expression)",
                              _expression_location(node, error.offset, document.path), fingerprint_key=str(node)))
-        if evaluation.limit:
-            self.add(Finding("BYO903", self.rulebook["BYO903"].severity,
-                             f"evaluation stopped: {evaluation.limit}", Location(document.path),
-                             fingerprint_key=evaluation.limit))
+        evaluation = evaluate_template(source, budget)
+        try:
+            if evaluation.limit:
+                raise LimitExceeded(evaluation.limit)
+            model = build_model(evaluation, document.path, parameters.path if parameters else None)
+        except (LimitExceeded, RecursionError) as exc:
+            reason = str(exc) if isinstance(exc, LimitExceeded) else "expressions nested too deeply"
+            self.add(Finding("BYO903", self.rulebook["BYO903"].severity, f"evaluation stopped: {reason}",
+                             Location(document.path), fingerprint_key=reason))
             return
         for rule_id, check_function in self.checks.items():
             context = CheckContext(self.rulebook[rule_id], self.options.today)

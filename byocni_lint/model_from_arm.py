@@ -8,7 +8,7 @@ object per resource ID, so the rules see one shape.
 from __future__ import annotations
 
 from byocni_lint.evaluate.deployment import Evaluation, ResourceInstance, extension_scope
-from byocni_lint.evaluate.resource_ids import normalize_id, provider_path, resource_group_id
+from byocni_lint.evaluate.resource_ids import normalize_id, provider_path
 from byocni_lint.evaluate.values import Unknown
 from byocni_lint.findings import Location
 from byocni_lint.load.jsonc import node_span
@@ -56,6 +56,12 @@ def _leaf_name(instance: ResourceInstance) -> str:
     return str(written) if isinstance(written, str) else "<unnamed>"
 
 
+def _key(instance: ResourceInstance) -> str:
+    """The model's key for a resource: its normalised ID, or a private key when the ID is unknown
+    (the resource is still shown to rules, it just cannot be linked by ID)."""
+    return instance.id if isinstance(instance.id, str) else f"?{instance.type_lower}/{_leaf_name(instance)}#{id(instance)}"
+
+
 def _short_type(instance: ResourceInstance) -> str:
     return instance.type.split("/")[-1]
 
@@ -98,10 +104,10 @@ class _Builder:
             self.nsg(instance)
         elif kind == ROUTE_TABLE:
             self.route_table(instance)
-        elif kind == NAT_GATEWAY and isinstance(instance.id, str):
-            self.model.nat_gateways[instance.id] = Resource(**self._base(instance))
-        elif kind == IDENTITY and isinstance(instance.id, str):
-            self.model.identities[instance.id] = ManagedIdentity(**self._base(instance))
+        elif kind == NAT_GATEWAY:
+            self.model.nat_gateways[_key(instance)] = Resource(**self._base(instance))
+        elif kind == IDENTITY:
+            self.model.identities[_key(instance)] = ManagedIdentity(**self._base(instance))
         elif kind == ROLE_DEFINITION:
             self.role_definition(instance)
 
@@ -209,8 +215,7 @@ class _Builder:
         if existing is not None:
             _merge_subnet(existing, subnet)
             return
-        if subnet_id:
-            self.model.subnets[subnet_id] = subnet
+        self.model.subnets[subnet_id or f"?{name}#{id(subnet)}"] = subnet
         if vnet is not None:
             vnet.subnets.append(subnet)
 
@@ -221,13 +226,11 @@ class _Builder:
                         _leaf_name(instance), _where(instance), vnet, instance.conditional)
 
     def nsg(self, instance: ResourceInstance) -> None:
-        if not isinstance(instance.id, str):
-            return
         body, where = instance.body, _where(instance)
         group = NetworkSecurityGroup(**self._base(instance))
         for rule in field_at(body, "properties.securityRules", where).items():
             group.rules.append(_security_rule(rule.value, rule.location, instance.conditional))
-        self.model.nsgs[instance.id] = group
+        self.model.nsgs[_key(instance)] = group
 
     def child_security_rule(self, instance: ResourceInstance) -> None:
         if not isinstance(instance.id, str):
@@ -239,13 +242,11 @@ class _Builder:
             group.rules.append(rule)
 
     def route_table(self, instance: ResourceInstance) -> None:
-        if not isinstance(instance.id, str):
-            return
         body, where = instance.body, _where(instance)
         table = RouteTable(**self._base(instance))
         for route in field_at(body, "properties.routes", where).items():
             table.routes.append(_route(route.value, route.location))
-        self.model.route_tables[instance.id] = table
+        self.model.route_tables[_key(instance)] = table
 
     def child_route(self, instance: ResourceInstance) -> None:
         if not isinstance(instance.id, str):
@@ -333,24 +334,23 @@ def _route(body: object, where: Location) -> Route:
 
 def _assignment_scope(instance: ResourceInstance) -> object:
     """Where a role assignment applies, for each way ARM lets a template say it."""
-    target = instance.deployment.target
-    group = resource_group_id(target.subscription_id, target.resource_group)
+    deployment_scope = instance.deployment.scope_id()
     raw_scope = get(instance.raw, "scope")
     if raw_scope is not None:
-        value = extension_scope(instance.scope.evaluate(raw_scope), target)
+        value = extension_scope(instance.scope.evaluate(raw_scope), deployment_scope)
         return normalize_id(value) if isinstance(value, str) else value
+    property_scope = get(get(instance.body, "properties"), "scope")
     kind = instance.type_lower
-    if kind.endswith("/providers/roleassignments") and kind != ROLE_ASSIGNMENT:
+    if kind.endswith("/providers/roleassignments") and kind != ROLE_ASSIGNMENT and isinstance(instance.name, str):
         # Legacy `<type>/providers/roleAssignments` named `<name>/Microsoft.Authorization/<guid>`.
-        if not isinstance(instance.name, str):
-            return Unknown("the role assignment's name is unknown")
         names = instance.name.split("/")
         parent_type = instance.type.rsplit("/providers/", 1)[0]
         try:
-            return normalize_id(f"{group}/{provider_path(parent_type, names[:-2])}")
+            return normalize_id(f"{deployment_scope}/{provider_path(parent_type, names[:-2])}")
         except ValueError as exc:
             return Unknown(str(exc))
-    property_scope = get(get(instance.body, "properties"), "scope")
     if isinstance(property_scope, (str, Unknown)):
         return normalize_id(property_scope) if isinstance(property_scope, str) else property_scope
-    return normalize_id(group)
+    if kind != ROLE_ASSIGNMENT:
+        return Unknown("the role assignment's name, which holds its scope, is unknown")
+    return normalize_id(deployment_scope)

@@ -54,8 +54,6 @@ def test_copy_index_with_names_and_offsets() -> None:
     assert "outside a copy loop" in evaluate("[copyIndex()]").reason
 
 
-@pytest.mark.xfail(strict=True, reason="deployment.py registers a resource loop only under its name, so copyIndex() "
-                                       "inside a property copy of a copied resource finds two loops and gives up")
 def test_copy_index_without_a_name_inside_a_property_loop_is_the_resource_loop() -> None:
     template = {"resources": [{
         "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-04-01", "name": "[concat('vnet', copyIndex())]",
@@ -154,8 +152,6 @@ def test_list_functions_are_unknown() -> None:
                                "'aks'), '2024-01-01')]"), Unknown)
 
 
-@pytest.mark.xfail(strict=True, reason="Scope._call_user_function binds arguments as lambda variables, but ARM "
-                                       "user-defined functions read them with parameters()")
 def test_user_defined_functions_read_their_arguments_with_parameters() -> None:
     template = {"functions": [{"namespace": "__bicep", "members": {"greet": {
         "parameters": [{"type": "string", "name": "name"}],

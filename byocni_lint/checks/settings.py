@@ -71,8 +71,8 @@ def docker_bridge_cidr_deprecated(model: Model, ctx: CheckContext) -> None:
     removed_preview = parse_api_version(str(ctx.params["removed_in_preview"]))
     for cluster in model.clusters:
         bridge = cluster.docker_bridge_cidr
-        if bridge is None or not bridge.present or bridge.value == "":
-            continue
+        if bridge is None or not bridge.present or not bridge.known or bridge.value == "":
+            continue  # an unknown value may well be absent: not worth even a note
         version = parse_api_version(cluster.api_version.value) if cluster.api_version else None
         removed = removed_preview if version is not None and version.is_preview else removed_stable
         if version is not None and version.day >= removed.day:

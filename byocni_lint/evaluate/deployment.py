@@ -106,6 +106,15 @@ class Deployment:
         self._by_symbol: dict[str, ResourceInstance] = {}
         self._outputs: object = None
         self._outputs_busy = False
+        self.level = deployment_level(template)
+
+    def scope_id(self) -> str:
+        """Where resources without a `scope` of their own are created, by the template's level."""
+        if self.level == "subscription":
+            return f"/subscriptions/{self.target.subscription_id}"
+        if self.level in ("tenant", "managementGroup"):
+            return ""
+        return resource_group_id(self.target.subscription_id, self.target.resource_group)
 
     # ----- lookup for reference() -----
     def find_local(self, name: str) -> ResourceInstance | None:
@@ -161,11 +170,14 @@ class Deployment:
             loop = str(copy.get("name", ""))
             count = scope.evaluate(copy.get("count"))
             if isinstance(count, Unknown) or not isinstance(count, int) or isinstance(count, bool):
-                scopes = [scope.with_copy_index(loop, Unknown(f"copy '{loop}' has an unknown count"))]
+                why = count.reason if isinstance(count, Unknown) else f"{count!r} is not a number"
+                unknown = Unknown(f"copy '{loop}' has an unknown count: {why}")
+                scopes = [scope.with_copy_index("", unknown).with_copy_index(loop, unknown)]
             else:
                 if count > scope.budget.max_copy:
                     raise LimitExceeded(f"copy '{loop}' has count {count}, over the limit of {scope.budget.max_copy}")
-                scopes = [scope.with_copy_index(loop, i) for i in range(count)]
+                # copyIndex() without a name means the resource's own loop, also inside property copies.
+                scopes = [scope.with_copy_index("", i).with_copy_index(loop, i) for i in range(count)]
         else:
             scopes = [scope]
         for item_scope in scopes:
@@ -207,9 +219,12 @@ class Deployment:
             return Unknown(f"the resource name is unknown: {name.reason}")
         if not isinstance(name, str):
             return Unknown("the resource has no name")
-        base: object = resource_group_id(self.target.subscription_id, self.target.resource_group)
+        base: object = self.scope_id()
+        if resource_type.lower() == DEPLOYMENT_TYPE and ("resourcegroup" in spec or "subscriptionid" in spec):
+            target = self._nested_target(spec, scope)  # a deployment resource lives in the group it deploys to
+            base = resource_group_id(target.subscription_id, target.resource_group)
         if "scope" in spec:
-            base = extension_scope(scope.evaluate(spec["scope"]), self.target)
+            base = extension_scope(scope.evaluate(spec["scope"]), self.scope_id())
             if isinstance(base, Unknown):
                 return base
         try:
@@ -234,8 +249,7 @@ class Deployment:
             inner = True  # linked templates always have their own parameters
         if not isinstance(template, dict):
             return None
-        target = self.target.with_target(
-            owner.scope.evaluate(raw.get("subscriptionid")), owner.scope.evaluate(raw.get("resourcegroup")))
+        target = self._nested_target(raw, owner.scope)
         supplied = properties.get("parameters") if inner else None
         if inner:
             scope = new_scope(template, owner.scope.budget, target, owner.scope.references,
@@ -246,6 +260,11 @@ class Deployment:
         scope.template = nested
         nested.declare(ci(template).get("resources"), None, scope)
         return nested
+
+    def _nested_target(self, spec: dict, scope: Scope) -> DeploymentContext:
+        unknown_mark = f"{{unknown}}{id(spec)}"
+        return self.target.with_target(scope.evaluate(spec.get("subscriptionid")),
+                                       scope.evaluate(spec.get("resourcegroup")), unknown_mark)
 
     def _linked_template(self, owner: ResourceInstance, properties: dict) -> dict | None:
         link = ci(properties.get("templatelink"))
@@ -264,14 +283,13 @@ class Deployment:
         return found
 
 
-def extension_scope(value: object, target: DeploymentContext) -> object:
-    """An extension resource's `scope`: a full ID, or a relative `Microsoft.X/type/name` in the target group."""
+def extension_scope(value: object, deployment_scope: str) -> object:
+    """An extension resource's `scope`: a full ID, or `Microsoft.X/type/name` relative to the deployment's scope."""
     if isinstance(value, Unknown) or not isinstance(value, str):
         return value if isinstance(value, Unknown) else Unknown("the resource scope is not a string")
     if value.startswith("/"):
         return value
-    group = resource_group_id(target.subscription_id, target.resource_group)
-    return f"{group}/providers/{value}"
+    return f"{deployment_scope}/providers/{value}"
 
 
 def _body_view(raw: dict, is_deployment: bool) -> dict:
@@ -296,9 +314,29 @@ def _passed_parameters(supplied: object, outer: Scope) -> dict[str, Callable[[],
         if "value" in spec:
             node = spec["value"]
             passed[name.lower()] = lambda node=node: outer.evaluate(node)
+        elif isinstance(entry, str):
+            # Bicep writes conditional module parameters as one expression yielding {"value": ...}.
+            passed[name.lower()] = lambda entry=entry: _value_of_entry(outer.evaluate(entry))
         else:
             passed[name.lower()] = lambda name=name: Unknown(f"parameter '{name}' comes from a Key Vault reference")
     return passed
+
+
+def _value_of_entry(entry: object) -> object:
+    if isinstance(entry, Unknown):
+        return entry
+    spec = ci(entry)
+    return spec["value"] if "value" in spec else Unknown("a parameter entry without a value")
+
+
+_LEVELS = (("subscriptiondeploymenttemplate", "subscription"), ("managementgroupdeploymenttemplate", "managementGroup"),
+           ("tenantdeploymenttemplate", "tenant"))
+
+
+def deployment_level(template: dict) -> str:
+    """The deployment scope a template's `$schema` declares (ARM: resource group unless it says otherwise)."""
+    schema = str(ci(template).get("$schema", "")).lower()
+    return next((level for marker, level in _LEVELS if marker in schema), "resourceGroup")
 
 
 def new_scope(template: dict, budget: Budget, context: DeploymentContext, references: ReferenceResolver,
@@ -323,7 +361,6 @@ class Evaluation:
     root: Deployment | None
     instances: list[ResourceInstance] = field(default_factory=list)
     limit: str | None = None
-    malformed: list = field(default_factory=list)  # (string node, ExpressionError) pairs
 
 
 def evaluate_template(source: TemplateInput, budget: Budget | None = None) -> Evaluation:
@@ -339,7 +376,7 @@ def evaluate_template(source: TemplateInput, budget: Budget | None = None) -> Ev
     scope = new_scope(source.template, budget, DeploymentContext(), references, supplied)
     root = Deployment(source.template, scope, scope.context, source, None, 0, None, None)
     scope.template = root
-    evaluation = Evaluation(root, malformed=budget.malformed)
+    evaluation = Evaluation(root)
     try:
         root.declare(ci(source.template).get("resources"), None, scope)
         evaluation.instances = root.walk()

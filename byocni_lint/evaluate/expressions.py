@@ -186,3 +186,26 @@ def expression_text(value: object) -> str | None:
 def literal_text(value: str) -> str:
     """An ARM string that is not an expression; `[[` at the start stands for a literal `[`."""
     return value[1:] if value.startswith("[[") else value
+
+
+def malformed_expressions(document: object):
+    """Every expression string in a template that does not parse, with its error, wherever it is.
+
+    ARM rejects a template with any malformed expression, even in a resource no rule reads, so the
+    whole document is checked, not just what evaluation happens to touch.
+    """
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        else:
+            text = expression_text(value)
+            if text is not None:
+                try:
+                    parse_expression(text)
+                except ExpressionError as error:
+                    yield value, error

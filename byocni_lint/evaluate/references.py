@@ -23,9 +23,17 @@ class RuntimeObject(dict):
         obj = cls(content)
         obj.ref, obj.path, obj.full = ref, path, full
         for key, value in obj.items():
-            if isinstance(value, dict) and not isinstance(value, RuntimeObject):
-                obj[key] = cls.of(value, ref, path + (str(key).lower(),), full)
+            obj[key] = cls._wrap(value, ref, path + (str(key).lower(),), full)
         return obj
+
+    @classmethod
+    def _wrap(cls, value: object, ref: str, path: tuple, full: bool) -> object:
+        """Objects at any depth (also inside arrays) answer missing properties with a runtime unknown."""
+        if isinstance(value, dict) and not isinstance(value, RuntimeObject):
+            return cls.of(value, ref, path, full)
+        if isinstance(value, list):
+            return [cls._wrap(item, ref, path + (str(index),), full) for index, item in enumerate(value)]
+        return value
 
     def missing(self, key: object) -> Unknown:
         name = ".".join(self.path + (str(key),))

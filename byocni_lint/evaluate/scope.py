@@ -22,14 +22,13 @@ class LimitExceeded(Exception):
 
 @dataclass
 class Budget:
-    """Limits shared by every scope of one evaluation, and the malformed expressions met on the way."""
+    """Limits shared by every scope of one evaluation."""
 
     max_steps: int = 200_000
     max_copy: int = 800
     max_depth: int = 16
     max_value_size: int = 1_000_000  # characters of a string or items of an array built by a function
     steps: int = 0
-    malformed: list = field(default_factory=list)  # (the string node, ExpressionError), for BYO900 findings
 
     def tick(self) -> None:
         self.steps += 1
@@ -47,13 +46,21 @@ class DeploymentContext:
     tenant_id: str = "{tenantId}"
     deployment_name: str = "{deploymentName}"
 
-    def with_target(self, subscription_id: object, resource_group: object) -> "DeploymentContext":
+    def with_target(self, subscription_id: object, resource_group: object, unknown_mark: str) -> "DeploymentContext":
+        """The context a nested deployment runs in; a target that is not known becomes `unknown_mark`,
+        unique per deployment, so its resources never link to the parent's by accident."""
         return DeploymentContext(
-            subscription_id if isinstance(subscription_id, str) else self.subscription_id,
-            resource_group if isinstance(resource_group, str) else self.resource_group,
+            _target_part(subscription_id, self.subscription_id, unknown_mark),
+            _target_part(resource_group, self.resource_group, unknown_mark),
             self.tenant_id,
             self.deployment_name,
         )
+
+
+def _target_part(value: object, inherited: str, unknown_mark: str) -> str:
+    if value is None:
+        return inherited
+    return value if isinstance(value, str) else unknown_mark
 
 
 @dataclass
@@ -160,8 +167,7 @@ class Scope:
                 return literal_text(value) if value.startswith("[[") else value
             try:
                 node = parse_expression(expression)
-            except ExpressionError as exc:
-                self.budget.malformed.append((value, exc))
+            except ExpressionError as exc:  # reported once per file by expressions.malformed_expressions
                 return Unknown(f"malformed expression: {exc}")
             return self.eval_node(node)
         if isinstance(value, dict):
@@ -233,13 +239,13 @@ class Scope:
         return result
 
     def _call_user_function(self, node: Call) -> object:
-        """User-defined functions see only their own parameters (ARM: no variables, no parameters())."""
+        """User-defined functions see only their own parameters, read with parameters() (ARM: no
+        variables, no template parameters)."""
         member = ci(self.functions[node.name])
         declared = [str(ci(p).get("name", "")) for p in member.get("parameters") or []]
         args = [self.eval_node(arg) for arg in node.args]
-        isolated = Scope({}, {}, self.context, self.budget, self.references)
-        isolated.lambda_vars = {name.lower(): value for name, value in zip(declared, args)}
-        isolated.functions = self.functions
+        slots = {name.lower(): ParameterSlot(name, {}, lambda value=value: value) for name, value in zip(declared, args)}
+        isolated = Scope(slots, {}, self.context, self.budget, self.references, self.functions)
         return isolated.evaluate(ci(member.get("output")).get("value"))
 
     def _access(self, node: Access) -> object:

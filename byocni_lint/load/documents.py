@@ -71,7 +71,10 @@ def read_document(path: Path, display: str, explicit: bool, max_bytes: int, max_
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return LoadProblem("BYO900", f"file is not UTF-8 text (byte {exc.start})", Location(display))
+        lowered = data.decode("utf-8", errors="replace").lower()
+        if explicit or "deploymenttemplate.json" in lowered or "deploymentparameters.json" in lowered:
+            return LoadProblem("BYO900", f"file is not UTF-8 text (byte {exc.start})", Location(display))
+        return None  # some other JSON, in another encoding: none of our business
     lowered = text.lower()
     names_arm = "deploymenttemplate.json" in lowered or "deploymentparameters.json" in lowered
     if not explicit and not any(marker in lowered for marker in _MARKERS):

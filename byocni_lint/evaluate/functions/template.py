@@ -33,12 +33,11 @@ def copy_index(scope, *args):
             offset = int(arg)
     key = loop.lower()
     if key not in scope.copy_indices:
-        if not loop and len(scope.copy_indices) == 1:
-            key = next(iter(scope.copy_indices))
-        elif not loop and "" not in scope.copy_indices:
+        if loop or len(scope.copy_indices) != 1:
+            if loop:
+                return Unknown(f"copyIndex('{loop}') used outside that copy loop")
             return Unknown("copyIndex() used outside a copy loop")
-        elif key not in scope.copy_indices:
-            return Unknown(f"copyIndex('{loop}') used outside that copy loop")
+        key = next(iter(scope.copy_indices))  # the only loop in reach (an output or variable copy)
     index = scope.copy_indices[key]
     return index if isinstance(index, Unknown) else index + offset
 
