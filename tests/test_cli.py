@@ -448,3 +448,18 @@ def _on_a_terminal(env: dict[str, str]) -> str:
 def test_colour_on_a_terminal_unless_no_color() -> None:
     assert ANSI in _on_a_terminal({})
     assert ANSI not in _on_a_terminal({"NO_COLOR": "1"})
+
+
+def test_sarif_for_input_problems_with_and_without_a_position(tmp_path: Path, assert_valid_sarif) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 300 + "]" * 300)
+    result = cli(FOUNDATION / "shapes" / "malformed.json", deep, "--parameters", tmp_path / "missing.parameters.json",
+                 "--format", "sarif", cwd=tmp_path)
+    assert result.returncode == 1
+    log = assert_valid_sarif(result.stdout)
+    found = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].rsplit("/", 1)[-1]):
+             r["locations"][0]["physicalLocation"].get("region", {}) for r in log["runs"][0]["results"]}
+    assert found[("BYO900", "malformed.json")]["startLine"] == 7
+    assert found[("BYO900", "malformed.json")]["startColumn"] == 7
+    assert found[("BYO903", "deep.json")]["startColumn"] == 201
+    assert ("BYO900", "missing.parameters.json") in found
