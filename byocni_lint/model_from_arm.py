@@ -298,12 +298,18 @@ def _merge_subnet(into: Subnet, other: Subnet) -> None:
     into.vnet = into.vnet or other.vnet
 
 
-def _security_rule(body: object, where: Location, conditional: str | None) -> SecurityRule:
+def _named_properties(body: object) -> tuple[str, object]:
+    """A sub-resource's name and the object holding its settings (`properties`, or the body itself
+    for the flattened shape some tools emit)."""
     name = get(body, "name")
     properties = get(body, "properties")
-    props = properties if isinstance(properties, dict) else body
+    return (name if isinstance(name, str) else "<unnamed>"), (properties if isinstance(properties, dict) else body)
+
+
+def _security_rule(body: object, where: Location, conditional: str | None) -> SecurityRule:
+    name, props = _named_properties(body)
     return SecurityRule(
-        name=name if isinstance(name, str) else "<unnamed>",
+        name=name,
         location=where,
         priority=field_at(props, "priority", where),
         direction=field_at(props, "direction", where),
@@ -320,11 +326,9 @@ def _security_rule(body: object, where: Location, conditional: str | None) -> Se
 
 
 def _route(body: object, where: Location) -> Route:
-    name = get(body, "name")
-    properties = get(body, "properties")
-    props = properties if isinstance(properties, dict) else body
+    name, props = _named_properties(body)
     return Route(
-        name=name if isinstance(name, str) else "<unnamed>",
+        name=name,
         location=where,
         address_prefix=field_at(props, "addressPrefix", where),
         next_hop_type=field_at(props, "nextHopType", where),

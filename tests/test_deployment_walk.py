@@ -13,33 +13,15 @@ from pathlib import Path
 import pytest
 
 from byocni_lint.engine import lint_paths
-from byocni_lint.evaluate.deployment import (Evaluation, ResourceInstance, TemplateInput, evaluate_template,
-                                             relative_template_loader)
-from byocni_lint.evaluate.scope import DeploymentContext
+from byocni_lint.evaluate.deployment import Evaluation, ResourceInstance, TemplateInput, evaluate_template
 from byocni_lint.evaluate.values import Unknown
 from byocni_lint.findings import Severity
-from byocni_lint.load.jsonc import parse
 from byocni_lint.model_from_arm import build_model
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "evaluate"
-_CONTEXT = DeploymentContext()
-RG = f"/subscriptions/{_CONTEXT.subscription_id}/resourcegroups/{_CONTEXT.resource_group}".lower()
-
-
-def _parse_file(path: str) -> object:
-    return parse(Path(path).read_text(encoding="utf-8"), path)
-
+from evaluate_fixtures import CONTEXT, FIXTURES, RG, evaluate_fixture, parse_file
 
 def evaluate(name: str, parameters: str | None = None, values: dict | None = None) -> Evaluation:
-    path = FIXTURES / name
-    supplied: dict = {}
-    if parameters is not None:
-        supplied.update(_parse_file(str(FIXTURES / parameters))["parameters"])
-    supplied.update({key: {"value": value} for key, value in (values or {}).items()})
-    evaluation = evaluate_template(TemplateInput(_parse_file(str(path)), str(path), supplied or None,
-                                                 relative_template_loader(str(path), _parse_file)))
-    assert evaluation.limit is None, evaluation.limit
-    return evaluation
+    return evaluate_fixture(name, parameters, values)
 
 
 def of_type(evaluation: Evaluation, resource_type: str) -> list[ResourceInstance]:
@@ -103,7 +85,7 @@ def test_variable_with_an_unknown_branch_is_unknown_not_guessed() -> None:
     path = FIXTURES / "union-if-variable.json"
     key_vault = {"reference": {"keyVault": {"id": "/subscriptions/x/resourceGroups/y/providers/Microsoft.KeyVault/vaults/z"},
                                "secretName": "withPodCidr"}}
-    evaluation = evaluate_template(TemplateInput(_parse_file(str(path)), str(path), {"withPodCidr": key_vault}))
+    evaluation = evaluate_template(TemplateInput(parse_file(str(path)), str(path), {"withPodCidr": key_vault}))
     profile = dig(named(evaluation, "aks-union").body, "properties.networkProfile")
     assert isinstance(profile, Unknown) and "withPodCidr" in profile.reason
 
@@ -167,7 +149,7 @@ def test_resource_group_and_subscription_of_a_module_move_what_it_deploys() -> N
     evaluation = evaluate("nested-resource-group.json")
     network_group = "/subscriptions/00000000-0000-0000-0000-000000000001/resourcegroups/rg-network"
     assert named(evaluation, "vnet-hub").id == f"{network_group}/providers/microsoft.network/virtualnetworks/vnet-hub"
-    security = f"/subscriptions/{_CONTEXT.subscription_id}/resourcegroups/rg-security".lower()
+    security = f"/subscriptions/{CONTEXT.subscription_id}/resourcegroups/rg-security".lower()
     assert named(evaluation, "nsg-nodes").id == f"{security}/providers/microsoft.network/networksecuritygroups/nsg-nodes"
     assert named(evaluation, "aks-spoke").id == f"{RG}/providers/microsoft.containerservice/managedclusters/aks-spoke"
     outputs = named(evaluation, "network").nested.outputs()
@@ -177,7 +159,7 @@ def test_resource_group_and_subscription_of_a_module_move_what_it_deploys() -> N
 
 def test_reference_outputs_chain_across_two_modules() -> None:
     evaluation = evaluate("module-outputs-chain.json", values={"vnetName": "vnet-42"})
-    subnet_id = f"/subscriptions/{_CONTEXT.subscription_id}/resourceGroups/{_CONTEXT.resource_group}/providers/" \
+    subnet_id = f"/subscriptions/{CONTEXT.subscription_id}/resourceGroups/{CONTEXT.resource_group}/providers/" \
                 "Microsoft.Network/virtualNetworks/vnet-42/subnets/nodes"
     [pool] = dig(named(evaluation, "aks-chain").body, "properties.agentPoolProfiles")
     assert pool["vnetSubnetID"] == subnet_id

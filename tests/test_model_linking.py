@@ -10,32 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from byocni_lint.evaluate.deployment import TemplateInput, evaluate_template, relative_template_loader
-from byocni_lint.evaluate.scope import DeploymentContext
 from byocni_lint.evaluate.values import Unknown
-from byocni_lint.load.jsonc import parse
 from byocni_lint.model import Model, Subnet
 from byocni_lint.model_from_arm import build_model
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "evaluate"
-_CONTEXT = DeploymentContext()
-RG = f"/subscriptions/{_CONTEXT.subscription_id}/resourcegroups/{_CONTEXT.resource_group}".lower()
-
-
-def _parse_file(path: str) -> object:
-    return parse(Path(path).read_text(encoding="utf-8"), path)
-
+from evaluate_fixtures import CONTEXT, FIXTURES, RG, evaluate_fixture
 
 def model_of(name: str, parameters: str | None = None, values: dict | None = None) -> Model:
-    path = FIXTURES / name
-    supplied: dict = {}
-    if parameters is not None:
-        supplied.update(_parse_file(str(FIXTURES / parameters))["parameters"])
-    supplied.update({key: {"value": value} for key, value in (values or {}).items()})
-    evaluation = evaluate_template(TemplateInput(_parse_file(str(path)), str(path), supplied or None,
-                                                 relative_template_loader(str(path), _parse_file)))
-    assert evaluation.limit is None, evaluation.limit
-    return build_model(evaluation, str(path))
+    return build_model(evaluate_fixture(name, parameters, values), str(FIXTURES / name))
 
 
 def subnet_id(vnet: str, subnet: str, group: str = RG) -> str:
@@ -152,7 +134,7 @@ def test_subnet_in_another_subscription_and_group_links_by_full_resource_id() ->
     group = "/subscriptions/00000000-0000-0000-0000-000000000001/resourcegroups/rg-network"
     nodes = model.subnets[subnet_id("vnet-hub", "nodes", group)]
     assert pool_subnets(model)[0] is nodes and prefixes(nodes) == ["10.10.0.0/22"]
-    security = f"/subscriptions/{_CONTEXT.subscription_id}/resourcegroups/rg-security".lower()
+    security = f"/subscriptions/{CONTEXT.subscription_id}/resourcegroups/rg-security".lower()
     assert f"{security}/providers/microsoft.network/networksecuritygroups/nsg-nodes" in model.nsgs
 
 

@@ -6,11 +6,11 @@ settings), network.py (subnets, NSGs, outbound), permissions.py (RBAC on the nod
 """
 from __future__ import annotations
 
-import importlib
 from typing import Callable
 
 from byocni_lint.checks.context import CheckContext
 from byocni_lint.model import Model
+from byocni_lint.registry import import_modules
 
 CheckFunction = Callable[[Model, CheckContext], None]
 
@@ -28,11 +28,6 @@ def check(rule_id: str) -> Callable[[CheckFunction], CheckFunction]:
 
 def registered_checks() -> dict[str, CheckFunction]:
     if not _CHECKS:
-        for family in _FAMILIES:
-            try:
-                importlib.import_module(f"{__name__}.{family}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{__name__}.{family}":
-                    raise
+        import_modules(__name__, _FAMILIES)
     return dict(_CHECKS)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from byocni_lint.evaluate.references import ReferenceResolver, RuntimeObject
-from byocni_lint.evaluate.resource_ids import build_id, normalize_id, provider_path, resource_group_id
+from byocni_lint.evaluate.resource_ids import build_id, normalize_id, resource_group_id
 from byocni_lint.evaluate.scope import Budget, DeploymentContext, LimitExceeded, ParameterSlot, Scope, ci, collect_variables
 from byocni_lint.evaluate.values import Unknown
 

@@ -8,9 +8,10 @@ argument nodes (`if`, `and`, `or`, `lambda`) and `accepts_unknown` ones decide f
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Callable
+
+from byocni_lint.registry import import_modules
 
 # Category modules, imported on the first lookup so that start-up does not pay for them.
 _CATEGORIES = ("template", "resources", "strings", "arrays", "objects", "logic", "comparison", "numeric",
@@ -41,12 +42,7 @@ def arm_function(*names: str, lazy: bool = False, accepts_unknown: bool = False)
 def lookup(name: str) -> ArmFunction | None:
     global _loaded
     if not _loaded:
-        for category in _CATEGORIES:
-            try:
-                importlib.import_module(f"{__name__}.{category}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{__name__}.{category}":
-                    raise
+        import_modules(__name__, _CATEGORIES)
         _loaded = True
     function = _REGISTRY.get(name)
     if function is None and name.startswith("list"):

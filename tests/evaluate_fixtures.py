@@ -1,0 +1,29 @@
+"""Evaluating the templates in fixtures/evaluate/, shared by the walker and model-linking tests."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from byocni_lint.evaluate.deployment import Evaluation, TemplateInput, evaluate_template, relative_template_loader
+from byocni_lint.evaluate.scope import DeploymentContext
+from byocni_lint.load.jsonc import parse
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "evaluate"
+CONTEXT = DeploymentContext()
+RG = f"/subscriptions/{CONTEXT.subscription_id}/resourcegroups/{CONTEXT.resource_group}".lower()
+
+
+def parse_file(path: str) -> object:
+    return parse(Path(path).read_text(encoding="utf-8"), path)
+
+
+def evaluate_fixture(name: str, parameters: str | None = None, values: dict | None = None) -> Evaluation:
+    """Evaluate fixtures/evaluate/<name>, with a parameters file and/or extra parameter values."""
+    path = FIXTURES / name
+    supplied: dict = {}
+    if parameters is not None:
+        supplied.update(parse_file(str(FIXTURES / parameters))["parameters"])
+    supplied.update({key: {"value": value} for key, value in (values or {}).items()})
+    evaluation = evaluate_template(TemplateInput(parse_file(str(path)), str(path), supplied or None,
+                                                 relative_template_loader(str(path), parse_file)))
+    assert evaluation.limit is None, evaluation.limit
+    return evaluation
