@@ -151,7 +151,7 @@ def id_of(value: object) -> str | None:
     return None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Resource:
     """What every modelled resource has: identity, where it is declared, and whether it may not deploy."""
 
@@ -166,8 +166,9 @@ class Resource:
         return f"{self.kind}/{self.name}"
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class AgentPool:
+    """A node pool: where its nodes live (`vnetSubnetID`) and what they run."""
     name: str
     vnet_subnet_id: Field
     pod_subnet_id: Field
@@ -176,8 +177,9 @@ class AgentPool:
     subnet: "Subnet | None" = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Cluster(Resource):
+    """A deployed `managedClusters` resource with its network profile and node pools."""
     api_version: Field | None = None
     kubernetes_version: Field | None = None
     support_plan: Field | None = None
@@ -235,8 +237,9 @@ def _single_and_plural(single: Field | None, plural: Field | None) -> list[Field
     return fields
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Subnet(Resource):
+    """A subnet, however declared (inline in its VNet or as a child resource), merged by ID."""
     address_prefixes: list[Field] = field(default_factory=list)
     delegations: list[Field] = field(default_factory=list)  # each: the delegation's serviceName
     nsg_id: Field | None = None
@@ -245,14 +248,16 @@ class Subnet(Resource):
     vnet: "VirtualNetwork | None" = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class VirtualNetwork(Resource):
+    """A VNet with its address space and the subnets declared inline."""
     address_prefixes: list[Field] = field(default_factory=list)
     subnets: list[Subnet] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SecurityRule:
+    """One NSG rule as written (inline `securityRules` or a `securityRules` child resource)."""
     name: str
     location: Location
     priority: Field
@@ -268,13 +273,15 @@ class SecurityRule:
     conditional: str | None = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class NetworkSecurityGroup(Resource):
+    """An NSG with every rule that applies to it, from either spelling."""
     rules: list[SecurityRule] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Route:
+    """One route of a route table."""
     name: str
     location: Location
     address_prefix: Field
@@ -282,13 +289,15 @@ class Route:
     next_hop_ip: Field
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class RouteTable(Resource):
+    """A route table with its routes, from either spelling."""
     routes: list[Route] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class RoleDefinition(Resource):
+    """A custom role declared in the files (built-in roles are data in semantics/rbac)."""
     role_name: Field | None = None
     actions: list[Field] = field(default_factory=list)
     not_actions: list[Field] = field(default_factory=list)
@@ -298,20 +307,21 @@ class RoleDefinition(Resource):
     guid: str | None = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class RoleAssignment(Resource):
+    """A role assignment with the scope it applies to, whatever spelling declared it."""
     scope: object = None  # normalised scope ID, or Unknown
     role_definition_id: Field | None = None
     principal_id: Field | None = None
     principal_type: Field | None = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ManagedIdentity(Resource):
-    pass
+    """A user-assigned identity deployed by the files (a cluster's identity may point at one)."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Model:
     """Everything one evaluation of the input declares, linked by normalised ID."""
 

@@ -14,3 +14,20 @@ def import_modules(package: str, names: Iterable[str]) -> None:
         except ModuleNotFoundError as exc:
             if exc.name != f"{package}.{name}":
                 raise
+
+
+def lazy_module(name: str):
+    """A module object that is imported on first attribute access (importlib's LazyLoader recipe):
+    a check whose heavy semantics are needed only for some inputs does not slow every start-up."""
+    import importlib.util
+    import sys
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module

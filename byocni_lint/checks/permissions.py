@@ -23,9 +23,11 @@ from byocni_lint.checks.context import CheckContext
 from byocni_lint.evaluate.values import Unknown
 from byocni_lint.findings import Severity
 from byocni_lint.model import Cluster, Field, Model, RoleAssignment, RoleDefinition, Subnet, field_at, id_of
-from byocni_lint.semantics import rbac
+from byocni_lint.registry import lazy_module
 from byocni_lint.semantics.principals import (ClusterIdentity, IdentityKind, align_placeholders,
                                               names_cluster_identity)
+
+rbac = lazy_module("byocni_lint.semantics.rbac")  # only clusters with a node subnet need role semantics
 
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 

@@ -27,7 +27,7 @@ DEPLOYMENT_TYPE = "microsoft.resources/deployments"
 _NOT_BODY = frozenset({"resources", "copy", "condition", "dependson", "comments"})
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class TemplateInput:
     """What the loader hands over: a parsed template and, optionally, the parameter values for it."""
 
@@ -37,7 +37,7 @@ class TemplateInput:
     load_linked: Callable[[str], dict | None] | None = None  # loads `templateLink.relativePath` targets
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ResourceInstance:
     """One resource as it will be deployed (one per copy iteration)."""
 
@@ -354,7 +354,7 @@ def new_scope(template: dict, budget: Budget, context: DeploymentContext, refere
     return Scope(slots, collect_variables(spec.get("variables")), context, budget, references, functions)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Evaluation:
     """The outcome for one template (with one parameters file): every instance, and what stopped it early."""
 

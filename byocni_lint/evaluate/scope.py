@@ -20,7 +20,7 @@ class LimitExceeded(Exception):
     """An evaluation budget ran out (steps, depth, copy count): reported as BYO903, never a hang."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Budget:
     """Limits shared by every scope of one evaluation."""
 
@@ -63,7 +63,7 @@ def _target_part(value: object, inherited: str, unknown_mark: str) -> str:
     return value if isinstance(value, str) else unknown_mark
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ParameterSlot:
     """A parameter as the template declares it, and the value given for it (if any)."""
 
@@ -72,8 +72,10 @@ class ParameterSlot:
     supplied: Callable[[], object] | None = None  # thunk: value from a parameters file or a parent deployment
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Scope:
+    """One template at one deployment level, as its expressions see it (see the module docstring)."""
+
     parameters: dict[str, ParameterSlot]
     variables: dict[str, object]
     context: DeploymentContext

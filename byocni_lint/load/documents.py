@@ -6,7 +6,6 @@ trees of unrelated JSON (package.json, lock files) cheap.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +18,6 @@ TERRAFORM_PLAN = "terraform-plan"
 BICEP = "bicep"
 BICEP_PARAMETERS = "bicepparam"
 
-_TEMPLATE_SCHEMA = re.compile(r"deploymenttemplate\.json#?\s*$", re.IGNORECASE)
-_PARAMETERS_SCHEMA = re.compile(r"deploymentparameters\.json#?\s*$", re.IGNORECASE)
 _MARKERS = ("deploymenttemplate.json", "deploymentparameters.json", "format_version")
 
 
@@ -45,9 +42,11 @@ def classify(root: object) -> str | None:
         return None
     schema = root.get("$schema")
     if isinstance(schema, str):
-        if _TEMPLATE_SCHEMA.search(schema):
+        # Any case and version, any deployment scope (subscriptionDeploymentTemplate.json# too).
+        ending = schema.strip().lower().rstrip("#")
+        if ending.endswith("deploymenttemplate.json"):
             return ARM_TEMPLATE
-        if _PARAMETERS_SCHEMA.search(schema):
+        if ending.endswith("deploymentparameters.json"):
             return ARM_PARAMETERS
     if "format_version" in root and ("planned_values" in root or "resource_changes" in root):
         return TERRAFORM_PLAN

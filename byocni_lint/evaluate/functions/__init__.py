@@ -14,8 +14,8 @@ from typing import Callable
 from byocni_lint.registry import import_modules
 
 # Category modules, imported on the first lookup so that start-up does not pay for them.
-_CATEGORIES = ("template", "resources", "strings", "arrays", "objects", "logic", "comparison", "numeric",
-               "conversion", "lambdas", "networking")
+_CATEGORIES = ("template", "resources", "strings", "logic", "comparison", "arrays", "objects", "conversion",
+               "numeric", "lambdas", "networking")
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class ArmFunction:
 
 
 _REGISTRY: dict[str, ArmFunction] = {}
-_loaded = False
+_pending = list(_CATEGORIES)
 
 
 def arm_function(*names: str, lazy: bool = False, accepts_unknown: bool = False) -> Callable:
@@ -40,11 +40,12 @@ def arm_function(*names: str, lazy: bool = False, accepts_unknown: bool = False)
 
 
 def lookup(name: str) -> ArmFunction | None:
-    global _loaded
-    if not _loaded:
-        import_modules(__name__, _CATEGORIES)
-        _loaded = True
+    """The function called `name` (lower-case); category modules are imported in order of how often
+    templates use them, only until the name is found."""
     function = _REGISTRY.get(name)
+    while function is None and _pending:
+        import_modules(__name__, [_pending.pop(0)])
+        function = _REGISTRY.get(name)
     if function is None and name.startswith("list"):
         return _REGISTRY.get("list*")
     return function

@@ -14,9 +14,7 @@ every deployment, so they are unknown.
 from __future__ import annotations
 
 import base64 as _base64
-import hashlib
 import re
-import uuid
 from urllib.parse import quote, unquote, urljoin
 
 from byocni_lint.evaluate.functions import arm_function
@@ -235,6 +233,8 @@ def _hash_input(args: tuple) -> bytes:
 @arm_function("uniqueString")
 def unique_string(scope, first, *more):
     """13 lower-case characters from a base32 hash, the shape ARM's values have (`tcvhiyu5h2o5o`)."""
+    import hashlib
+
     digest = hashlib.sha256(_hash_input((first, *more))).digest()
     return _base64.b32encode(digest).decode("ascii").lower()[:13]
 
@@ -242,6 +242,8 @@ def unique_string(scope, first, *more):
 @arm_function("guid")
 def guid(scope, first, *more):
     """A name-based (version 5) UUID of the arguments: 36 characters, stable for equal inputs."""
+    import uuid
+
     return str(uuid.uuid5(uuid.NAMESPACE_URL, _hash_input((first, *more)).decode("utf-8")))
 
 
