@@ -117,6 +117,9 @@ _SKIP = re.compile(r"(?:[ \t\r\n\ufeff]+|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _LITERALS = {"true": True, "false": False, "null": None}
+# Fast paths for the common layout (no comments between tokens); anything else takes the general path.
+_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\r\n]*:[ \t\r\n]*', re.DOTALL)
+_AFTER_VALUE = re.compile(r"[ \t\r\n]*(,?)[ \t\r\n]*")
 
 
 class _Parser:
@@ -186,31 +189,12 @@ class _Parser:
         node.start = pos
         node.scalar_spans = {}
         pos = self.skip(pos + 1)
-        first = True
-        while True:
-            if text.startswith(closer, pos):
-                node.end = pos + 1
-                return node, pos + 1
-            if not first:
-                if not text.startswith(",", pos):
-                    what = "object member" if is_object else "array element"
-                    raise self.fail(f"expected ',' or '{closer}' after {what}", pos)
-                pos = self.skip(pos + 1)
-                if text.startswith(closer, pos):  # trailing comma, as ARM allows
-                    continue
-            first = False
+        while not text.startswith(closer, pos):
             if is_object:
-                if not text.startswith('"', pos):
-                    raise self.fail("expected a quoted property name", pos)
-                key, pos = self.value(pos, depth + 1)
-                pos = self.skip(pos)
-                if not text.startswith(":", pos):
-                    raise self.fail("expected ':' after property name", pos)
-                pos = self.skip(pos + 1)
+                slot, pos = self.member_name(pos, depth)
                 start = pos
                 member, pos = self.value(pos, depth + 1)
-                node[str(key)] = member
-                slot = str(key)
+                node[slot] = member
             else:
                 start = pos
                 member, pos = self.value(pos, depth + 1)
@@ -218,7 +202,40 @@ class _Parser:
                 slot = len(node) - 1
             if member is None or member is True or member is False:
                 node.scalar_spans[slot] = (start, pos)
-            pos = self.skip(pos)
+            pos, comma = self.separator(pos)
+            if not comma and not text.startswith(closer, pos):
+                what = "object member" if is_object else "array element"
+                raise self.fail(f"expected ',' or '{closer}' after {what}", pos)
+            # A comma right before the closer is a trailing comma, which ARM accepts.
+        node.end = pos + 1
+        return node, pos + 1
+
+    def member_name(self, pos: int, depth: int) -> tuple[str, int]:
+        """A property name and the colon after it; returns the name and where its value starts."""
+        text = self.text
+        match = _KEY.match(text, pos)
+        if match is not None and not text.startswith("/", match.end()):
+            name = match.group(1)
+            if "\\" in name:
+                name = str(self.value(pos, depth + 1)[0])
+            return name, match.end()
+        if not text.startswith('"', pos):
+            raise self.fail("expected a quoted property name", pos)
+        key, pos = self.value(pos, depth + 1)
+        pos = self.skip(pos)
+        if not text.startswith(":", pos):
+            raise self.fail("expected ':' after property name", pos)
+        return str(key), self.skip(pos + 1)
+
+    def separator(self, pos: int) -> tuple[int, bool]:
+        """Skip to the next member: whitespace, comments and at most one comma."""
+        match = _AFTER_VALUE.match(self.text, pos)
+        if not self.text.startswith("/", match.end()):
+            return match.end(), bool(match.group(1))
+        pos = self.skip(pos)
+        if self.text.startswith(",", pos):
+            return self.skip(pos + 1), True
+        return pos, False
 
 
 def parse(text: str, path: str = "<string>", max_depth: int = 200):
