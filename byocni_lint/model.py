@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from byocni_lint.evaluate.resource_ids import normalize_id, provider_suffix
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.evaluate.values import Unknown, property_name
 from byocni_lint.findings import Location
 from byocni_lint.load.jsonc import member_span, node_span
 
@@ -73,20 +73,8 @@ def get(container: object, key: str) -> object:
     """`container[key]` with ARM's case-insensitive property names; None when absent."""
     if not isinstance(container, dict):
         return None
-    if key in container:
-        return container[key]
-    lowered = key.lower()
-    for name, value in container.items():
-        if isinstance(name, str) and name.lower() == lowered:
-            return value
-    return None
-
-
-def _actual_key(container: dict, key: str) -> str | None:
-    if key in container:
-        return key
-    lowered = key.lower()
-    return next((name for name in container if isinstance(name, str) and name.lower() == lowered), None)
+    name = property_name(container, key)
+    return container[name] if name is not None else None
 
 
 def _field(container: object, key: object, prop: str, parent: "Field | Location") -> Field:
@@ -95,7 +83,7 @@ def _field(container: object, key: object, prop: str, parent: "Field | Location"
     if isinstance(container, Unknown):
         return Field(container.child(key), property_path=prop, resolve=lambda: (fallback(), None))
     if isinstance(container, dict):
-        actual = _actual_key(container, str(key))
+        actual = property_name(container, str(key))
         value = container.get(actual) if actual is not None else None
     elif isinstance(container, list) and isinstance(key, int) and 0 <= key < len(container):
         actual, value = key, container[key]

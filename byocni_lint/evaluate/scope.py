@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from byocni_lint.evaluate.expressions import Access, Call, ExpressionError, Literal, expression_text, literal_text, parse_expression
-from byocni_lint.evaluate.values import Unknown, first_unknown
+from byocni_lint.evaluate.values import Unknown, first_unknown, property_name
 
 _IN_PROGRESS = object()
 
@@ -265,13 +265,9 @@ def access(target: object, key: object, safe: bool = False) -> object:
     if isinstance(key, Unknown):
         return Unknown(key.reason)
     if isinstance(target, dict):
-        if isinstance(key, str):
-            if key in target:
-                return target[key]
-            lowered = key.lower()
-            for name, value in target.items():
-                if isinstance(name, str) and name.lower() == lowered:
-                    return value
+        name = property_name(target, key) if isinstance(key, str) else None
+        if name is not None:
+            return target[name]
         if isinstance(target, RuntimeObject):
             return target.missing(key)
         if safe or target is None:

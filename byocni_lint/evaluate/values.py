@@ -35,6 +35,14 @@ class Unknown:
     __hash__ = object.__hash__
 
 
+def property_name(container: dict, key: str) -> str | None:
+    """The key under which an object holds property `key`: ARM property names are case-insensitive."""
+    if key in container:
+        return key
+    lowered = key.lower()
+    return next((name for name in container if isinstance(name, str) and name.lower() == lowered), None)
+
+
 def is_unknown(value: object) -> bool:
     return isinstance(value, Unknown)
 

@@ -61,20 +61,24 @@ def _function(value: object, name: str) -> Lambda:
     return value
 
 
-def _boolean(value: object, name: str) -> bool:
+def _lambda_result(value: object, name: str, kind: type, what: str):
+    """A lambda's result that decides what a higher-order function does: unknown stops it, a wrong type fails."""
     if isinstance(value, Unknown):
         raise _Undecided(value)
-    if not isinstance(value, bool):
-        raise TypeError(f"{name}()'s lambda must return a boolean, not {type(value).__name__}")
+    if not isinstance(value, kind):
+        raise TypeError(f"{name}()'s {what} must return a {_TYPE_WORDS[kind]}, not {type(value).__name__}")
     return value
+
+
+_TYPE_WORDS = {bool: "boolean", str: "string"}
+
+
+def _boolean(value: object, name: str) -> bool:
+    return _lambda_result(value, name, bool, "lambda")
 
 
 def _key(value: object, name: str) -> str:
-    if isinstance(value, Unknown):
-        raise _Undecided(value)
-    if not isinstance(value, str):
-        raise TypeError(f"{name}()'s key lambda must return a string, not {type(value).__name__}")
-    return value
+    return _lambda_result(value, name, str, "key lambda")
 
 
 def _undecided_is_unknown(impl):
