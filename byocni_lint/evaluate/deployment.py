@@ -20,7 +20,8 @@ from typing import Callable
 
 from byocni_lint.evaluate.references import ReferenceResolver, RuntimeObject
 from byocni_lint.evaluate.resource_ids import build_id, normalize_id, resource_group_id
-from byocni_lint.evaluate.scope import Budget, DeploymentContext, LimitExceeded, ParameterSlot, Scope, ci, collect_variables
+from byocni_lint.evaluate.scope import (Budget, DeploymentContext, LimitExceeded, ParameterSlot, Scope, collect_variables,
+                                        lower_keys, rebuild_like)
 from byocni_lint.evaluate.values import Unknown
 
 DEPLOYMENT_TYPE = "microsoft.resources/deployments"
@@ -85,7 +86,7 @@ class ResourceInstance:
         body = self.body
         if full:
             return RuntimeObject.of({**body, "id": self.id, "name": self.name}, ref, (), True)
-        properties = ci(body).get("properties")
+        properties = lower_keys(body).get("properties")
         return RuntimeObject.of(properties if isinstance(properties, dict) else {}, ref, (), False)
 
 
@@ -137,10 +138,10 @@ class Deployment:
             self._outputs_busy = True
             try:
                 result = {}
-                for name, output in (ci(self.template).get("outputs") or {}).items():
-                    spec = ci(output)
+                for name, output in (lower_keys(self.template).get("outputs") or {}).items():
+                    spec = lower_keys(output)
                     if "copy" in spec:
-                        loop = ci(spec["copy"])
+                        loop = lower_keys(spec["copy"])
                         value = self.scope.expand_copy(name, self.scope.evaluate(loop.get("count")), loop.get("input"))
                     else:
                         value = self.scope.evaluate(spec.get("value"))
@@ -163,8 +164,8 @@ class Deployment:
                 self._declare_one(raw, symbolic, parent, scope)
 
     def _declare_one(self, raw: dict, symbolic: str | None, parent: ResourceInstance | None, scope: Scope) -> None:
-        spec = ci(raw)
-        copy = ci(spec.get("copy"))
+        spec = lower_keys(raw)
+        copy = lower_keys(spec.get("copy"))
         scopes: list[Scope]
         if copy:
             loop = str(copy.get("name", ""))
@@ -240,10 +241,10 @@ class Deployment:
         budget = self.scope.budget
         if self.depth + 1 > budget.max_depth:
             raise LimitExceeded(f"nested deployments deeper than {budget.max_depth} levels")
-        raw = ci(owner.raw)
-        properties = ci(raw.get("properties"))
+        raw = lower_keys(owner.raw)
+        properties = lower_keys(raw.get("properties"))
         template = properties.get("template")
-        inner = str(ci(properties.get("expressionevaluationoptions")).get("scope", "outer")).lower() == "inner"
+        inner = str(lower_keys(properties.get("expressionevaluationoptions")).get("scope", "outer")).lower() == "inner"
         if not isinstance(template, dict):
             template = self._linked_template(owner, properties)
             inner = True  # linked templates always have their own parameters
@@ -258,7 +259,7 @@ class Deployment:
             scope = owner.scope._child()
         nested = Deployment(template, scope, target, self.source, self, self.depth + 1, owner.conditional, owner)
         scope.template = nested
-        nested.declare(ci(template).get("resources"), None, scope)
+        nested.declare(lower_keys(template).get("resources"), None, scope)
         return nested
 
     def _nested_target(self, spec: dict, scope: Scope) -> DeploymentContext:
@@ -267,7 +268,7 @@ class Deployment:
                                        scope.evaluate(spec.get("resourcegroup")), unknown_mark)
 
     def _linked_template(self, owner: ResourceInstance, properties: dict) -> dict | None:
-        link = ci(properties.get("templatelink"))
+        link = lower_keys(properties.get("templatelink"))
         relative = owner.scope.evaluate(link.get("relativepath")) if "relativepath" in link else None
         if isinstance(relative, str) and self.source.load_linked is not None:
             return self.source.load_linked(relative)
@@ -294,14 +295,12 @@ def extension_scope(value: object, deployment_scope: str) -> object:
 
 def _body_view(raw: dict, is_deployment: bool) -> dict:
     """The parts of a resource that are its configuration; a nested template is evaluated in its own scope."""
-    from byocni_lint.evaluate.scope import _rebuild
-
     view = {key: value for key, value in raw.items() if key.lower() not in _NOT_BODY}
     if is_deployment:
         for key, value in list(view.items()):
             if key.lower() == "properties" and isinstance(value, dict):
-                view[key] = _rebuild(value, {k: v for k, v in value.items() if k.lower() != "template"})
-    return _rebuild(raw, view)
+                view[key] = rebuild_like(value, {k: v for k, v in value.items() if k.lower() != "template"})
+    return rebuild_like(raw, view)
 
 
 def _passed_parameters(supplied: object, outer: Scope) -> dict[str, Callable[[], object]]:
@@ -310,7 +309,7 @@ def _passed_parameters(supplied: object, outer: Scope) -> dict[str, Callable[[],
     if not isinstance(supplied, dict):
         return passed
     for name, entry in supplied.items():
-        spec = ci(entry)
+        spec = lower_keys(entry)
         if "value" in spec:
             node = spec["value"]
             passed[name.lower()] = lambda node=node: outer.evaluate(node)
@@ -325,7 +324,7 @@ def _passed_parameters(supplied: object, outer: Scope) -> dict[str, Callable[[],
 def _value_of_entry(entry: object) -> object:
     if isinstance(entry, Unknown):
         return entry
-    spec = ci(entry)
+    spec = lower_keys(entry)
     return spec["value"] if "value" in spec else Unknown("a parameter entry without a value")
 
 
@@ -335,20 +334,20 @@ _LEVELS = (("subscriptiondeploymenttemplate", "subscription"), ("managementgroup
 
 def deployment_level(template: dict) -> str:
     """The deployment scope a template's `$schema` declares (ARM: resource group unless it says otherwise)."""
-    schema = str(ci(template).get("$schema", "")).lower()
+    schema = str(lower_keys(template).get("$schema", "")).lower()
     return next((level for marker, level in _LEVELS if marker in schema), "resourceGroup")
 
 
 def new_scope(template: dict, budget: Budget, context: DeploymentContext, references: ReferenceResolver,
               supplied: dict[str, Callable[[], object]]) -> Scope:
-    spec = ci(template)
+    spec = lower_keys(template)
     slots: dict[str, ParameterSlot] = {}
     for name, declaration in (spec.get("parameters") or {}).items():
         slots[name.lower()] = ParameterSlot(name, declaration if isinstance(declaration, dict) else {},
                                             supplied.get(name.lower()))
     functions: dict[str, dict] = {}
     for namespace in spec.get("functions") or []:
-        namespace = ci(namespace)
+        namespace = lower_keys(namespace)
         for member_name, member in (namespace.get("members") or {}).items():
             functions[f"{namespace.get('namespace', '')}.{member_name}".lower()] = member
     return Scope(slots, collect_variables(spec.get("variables")), context, budget, references, functions)
@@ -367,7 +366,7 @@ def evaluate_template(source: TemplateInput, budget: Budget | None = None) -> Ev
     budget = budget or Budget()
     supplied: dict[str, Callable[[], object]] = {}
     for name, entry in (source.parameter_values or {}).items():
-        spec = ci(entry)
+        spec = lower_keys(entry)
         if "value" in spec:
             supplied[name.lower()] = lambda node=spec["value"]: node
         elif "reference" in spec:
@@ -378,7 +377,7 @@ def evaluate_template(source: TemplateInput, budget: Budget | None = None) -> Ev
     scope.template = root
     evaluation = Evaluation(root)
     try:
-        root.declare(ci(source.template).get("resources"), None, scope)
+        root.declare(lower_keys(source.template).get("resources"), None, scope)
         evaluation.instances = root.walk()
     except (LimitExceeded, RecursionError) as exc:
         evaluation.limit = str(exc) if isinstance(exc, LimitExceeded) else "expressions nested too deeply"

@@ -118,10 +118,10 @@ class Scope:
             value: object = Unknown(f"parameter '{name}' is not declared")
         elif slot.supplied is not None:
             value = slot.supplied()
-        elif "defaultvalue" in ci(slot.declaration):
+        elif "defaultvalue" in lower_keys(slot.declaration):
             self._parameter_cache[key] = Unknown(f"parameter '{slot.name}' refers to itself")
-            value = self.evaluate(ci(slot.declaration)["defaultvalue"])
-        elif ci(slot.declaration).get("nullable") is True:
+            value = self.evaluate(lower_keys(slot.declaration)["defaultvalue"])
+        elif lower_keys(slot.declaration).get("nullable") is True:
             value = None  # languageVersion 2.0 (Bicep `param x string?`): an unset nullable parameter is null
         else:
             value = Unknown(f"parameter '{slot.name}' has no default and no parameters file sets it")
@@ -181,7 +181,7 @@ class Scope:
                 result = self.evaluate(item)
                 changed = changed or result is not item
                 items.append(result)
-            return _rebuild(value, items) if changed else value
+            return rebuild_like(value, items) if changed else value
         return value
 
     def _evaluate_object(self, value: dict) -> object:
@@ -190,7 +190,7 @@ class Scope:
         for key, item in value.items():
             if key.lower() == "copy" and _is_property_copy(item):
                 for loop in item:
-                    loop_ci = ci(loop)
+                    loop_ci = lower_keys(loop)
                     name = str(loop_ci.get("name"))
                     result[name] = self.expand_copy(name, self.evaluate(loop_ci.get("count")), loop_ci.get("input"))
                 changed = True
@@ -202,7 +202,7 @@ class Scope:
             new_value = self.evaluate(item)
             changed = changed or new_value is not item or new_key is not key
             result[new_key] = new_value
-        return _rebuild(value, result) if changed else value
+        return rebuild_like(value, result) if changed else value
 
     def eval_node(self, node) -> object:
         self.budget.tick()
@@ -243,12 +243,12 @@ class Scope:
     def _call_user_function(self, node: Call) -> object:
         """User-defined functions see only their own parameters, read with parameters() (ARM: no
         variables, no template parameters)."""
-        member = ci(self.functions[node.name])
-        declared = [str(ci(p).get("name", "")) for p in member.get("parameters") or []]
+        member = lower_keys(self.functions[node.name])
+        declared = [str(lower_keys(p).get("name", "")) for p in member.get("parameters") or []]
         args = [self.eval_node(arg) for arg in node.args]
         slots = {name.lower(): ParameterSlot(name, {}, lambda value=value: value) for name, value in zip(declared, args)}
         isolated = Scope(slots, {}, self.context, self.budget, self.references, self.functions)
-        return isolated.evaluate(ci(member.get("output")).get("value"))
+        return isolated.evaluate(lower_keys(member.get("output")).get("value"))
 
     def _access(self, node: Access) -> object:
         target = self.eval_node(node.target)
@@ -301,7 +301,7 @@ def collect_variables(section: object) -> dict[str, object]:
     for name, raw in section.items():
         if name.lower() == "copy" and isinstance(raw, list):
             for loop in raw:
-                loop_ci = ci(loop)
+                loop_ci = lower_keys(loop)
                 loop_name = str(loop_ci.get("name", ""))
                 variables[loop_name.lower()] = _VariableCopy(loop_name, loop_ci.get("count"), loop_ci.get("input"))
         else:
@@ -311,18 +311,18 @@ def collect_variables(section: object) -> dict[str, object]:
 
 def _is_property_copy(value: object) -> bool:
     return isinstance(value, list) and bool(value) and all(
-        isinstance(loop, dict) and "input" in ci(loop) and "name" in ci(loop) for loop in value
+        isinstance(loop, dict) and "input" in lower_keys(loop) and "name" in lower_keys(loop) for loop in value
     )
 
 
-def ci(value: object) -> dict:
+def lower_keys(value: object) -> dict:
     """A lower-cased view of an object's keys, for ARM's case-insensitive schema keywords."""
     if not isinstance(value, dict):
         return {}
     return {str(k).lower(): v for k, v in value.items()}
 
 
-def _rebuild(original: object, content: object) -> object:
+def rebuild_like(original: object, content: object) -> object:
     """A new container that keeps the original's position, so findings still point into the file."""
     from byocni_lint.load.jsonc import JDict, JList
 
