@@ -53,7 +53,7 @@ def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rul
     PATHS are files or folders (default: the current folder).
     """
     try:
-        code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today)
+        code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug)
     except click.UsageError:
         raise
     except Exception as exc:  # noqa: BLE001 - the promise is exit 2, never a traceback on stdout
@@ -67,7 +67,7 @@ def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rul
     sys.exit(code)
 
 
-def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today) -> int:
+def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug) -> int:
     from byocni_lint.rulebook import load_rulebook
 
     if list_rules or explain:
@@ -97,7 +97,8 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
         day = date.fromisoformat(today) if today else date.today()
     except ValueError:
         raise click.BadParameter(f"{today!r} is not a YYYY-MM-DD date", param_hint="--today") from None
-    options = Options(select=_split_ids(select), ignore=_split_ids(ignore), parameters=parameters, today=day)
+    options = Options(select=_split_ids(select), ignore=_split_ids(ignore), parameters=parameters, today=day,
+                      debug=debug)
     run = lint_paths(list(paths) or ["."], options)
     if run.missing_paths:
         raise click.BadParameter(f"no such file or folder: {', '.join(run.missing_paths)}", param_hint="PATHS")
@@ -108,6 +109,10 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
             handle.write(text + "\n")
     else:
         click.echo(text, color=_use_color(color, fmt, output))
+    for problem in run.internal_errors:
+        click.echo(f"byocni-lint: internal error: {problem} (run with --debug for details)", err=True)
+    if run.internal_errors:
+        return EXIT_ERROR
     if fail_on == "never":
         return EXIT_CLEAN
     threshold = Severity.parse(fail_on)

@@ -23,6 +23,7 @@ class Options:
     ignore: tuple[str, ...] = ()
     parameters: str | None = None
     today: date = field(default_factory=date.today)
+    debug: bool = False  # re-raise internal errors instead of recording them
 
 
 @dataclass
@@ -31,6 +32,7 @@ class LintRun:
     rules: list[RuleSpec]
     files_linted: int
     missing_paths: list[str] = field(default_factory=list)
+    internal_errors: list[str] = field(default_factory=list)  # bugs met on the way; the CLI exits 2
 
 
 def selected(rule_id: str, options: Options) -> bool:
@@ -53,6 +55,7 @@ class _Linter:
         self.checks = {rule_id: fn for rule_id, fn in registered_checks().items()
                        if rule_id in self.rulebook and selected(rule_id, options)}
         self.findings: dict[tuple, Finding] = {}
+        self.internal_errors: list[str] = []
         self.documents: dict[Path, Document | None] = {}
         self.folders = FolderIndex()
 
@@ -104,10 +107,11 @@ class _Linter:
         if not override:
             self._add_templates_of_orphans(orphan_parameters, templates, plans)
         for key, (candidate, document) in templates.items():
+            self.report_malformed_expressions(document)
             for parameters in plans[key]:
                 self.lint_template(candidate.path, document, parameters)
         findings = sorted(self.findings.values(), key=Finding.sort_key)
-        return LintRun(findings, self.rules_run(), linted, missing)
+        return LintRun(findings, self.rules_run(), linted, missing, self.internal_errors)
 
     def _override_parameters(self) -> Document | None:
         if not self.options.parameters:
@@ -146,10 +150,29 @@ class _Linter:
                 templates[key] = (Candidate(template_path, template.path, True), template)
                 plans[key] = [document]
 
+    def report_malformed_expressions(self, document: Document) -> None:
+        from byocni_lint.evaluate.expressions import malformed_expressions
+
+        for node, error in malformed_expressions(document.root):
+            self.add(Finding("BYO900", self.rulebook["BYO900"].severity,
+                             f"malformed expression: {error.message} (character {error.offset + 1} of the expression)",
+                             _expression_location(node, error.offset, document.path), fingerprint_key=str(node)))
+
     def lint_template(self, path: Path, document: Document, parameters: Document | None) -> None:
         from byocni_lint.checks.context import CheckContext
+
+        model = self.attempt(document.path, "evaluation", self.model_of, path, document, parameters)
+        if model is None:
+            return
+        for rule_id, check_function in self.checks.items():
+            context = CheckContext(self.rulebook[rule_id], self.options.today)
+            self.attempt(document.path, rule_id, check_function, model, context)
+            for finding in context.findings:
+                self.add(finding)
+
+    def model_of(self, path: Path, document: Document, parameters: Document | None):
+        """The model of one evaluation, or None when an evaluation limit stopped it (reported as BYO903)."""
         from byocni_lint.evaluate.deployment import TemplateInput, evaluate_template, relative_template_loader
-        from byocni_lint.evaluate.expressions import malformed_expressions
         from byocni_lint.evaluate.scope import Budget, LimitExceeded
         from byocni_lint.model_from_arm import build_model
 
@@ -159,25 +182,29 @@ class _Linter:
         values = parameters.root.get("parameters") if parameters is not None and isinstance(parameters.root, dict) else None
         source = TemplateInput(document.root, document.path, values if isinstance(values, dict) else None,
                                relative_template_loader(str(path), self._linked_loader))
-        for node, error in malformed_expressions(document.root):
-            self.add(Finding("BYO900", self.rulebook["BYO900"].severity,
-                             f"malformed expression: {error.message} (character {error.offset + 1} of the expression)",
-                             _expression_location(node, error.offset, document.path), fingerprint_key=str(node)))
         evaluation = evaluate_template(source, budget)
+        limit = evaluation.limit
+        if limit is None:
+            try:
+                return build_model(evaluation, document.path, parameters.path if parameters else None)
+            except LimitExceeded as exc:  # bodies are evaluated while modelling
+                limit = str(exc)
+            except RecursionError:
+                limit = "expressions nested too deeply"
+        self.add(Finding("BYO903", self.rulebook["BYO903"].severity, f"evaluation stopped: {limit}",
+                         Location(document.path), fingerprint_key=limit))
+        return None
+
+    def attempt(self, path: str, stage: str, function, *args):
+        """Run one stage for one file; a bug met there must not stop the other files and rules, so it is
+        recorded (the CLI reports it and exits 2) unless --debug asks for the traceback."""
         try:
-            if evaluation.limit:
-                raise LimitExceeded(evaluation.limit)
-            model = build_model(evaluation, document.path, parameters.path if parameters else None)
-        except (LimitExceeded, RecursionError) as exc:
-            reason = str(exc) if isinstance(exc, LimitExceeded) else "expressions nested too deeply"
-            self.add(Finding("BYO903", self.rulebook["BYO903"].severity, f"evaluation stopped: {reason}",
-                             Location(document.path), fingerprint_key=reason))
-            return
-        for rule_id, check_function in self.checks.items():
-            context = CheckContext(self.rulebook[rule_id], self.options.today)
-            check_function(model, context)
-            for finding in context.findings:
-                self.add(finding)
+            return function(*args)
+        except Exception as exc:  # noqa: BLE001 - anything here is our bug: recorded, never silent
+            if self.options.debug:
+                raise
+            self.internal_errors.append(f"{path}: {stage} failed: {type(exc).__name__}: {exc}")
+            return None
 
     def _linked_loader(self, path: str) -> dict | None:
         document = self.document(Path(path), path, True)

@@ -175,7 +175,10 @@ def test_a_check_that_raises_exits_2_not_1(monkeypatch) -> None:
     result = CliRunner().invoke(command, [str(ERROR), "--today", "2026-11-28"])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
-        "byocni-lint: internal error: KeyError: 'networkProfile' (run with --debug for details)"]
+        f"byocni-lint: internal error: {ERROR}: BYO003 failed: KeyError: 'networkProfile' "
+        "(run with --debug for details)"]
+    # The other rules still ran and the report was still written: one broken rule hides nothing else.
+    assert result.stdout.splitlines()[-1].startswith("Linted 1 file")
 
 
 # --- text output ------------------------------------------------------------------------------------

@@ -296,9 +296,15 @@ def test_extra_flows_are_named_when_a_node_traffic_deny_blocks_them(params):
 
 
 def test_bad_extra_flow_parameter_is_rejected(params):
+    """A rule parameter the evaluator cannot ask about is a configuration error: the run records it
+    (the CLI exits 2) instead of guessing; with debug on it is raised."""
     params("BYO005", extra_flows=[{"protocol": "Sctp", "ports": "9"}])
+    path = str(FIXTURES / "nsg-deny-vnet-udp.json")
+    run = lint_paths([path], Options(select=RULES, today=TODAY))
+    assert len(run.internal_errors) == 1
+    assert "BYO005 failed: ValueError" in run.internal_errors[0]
     with pytest.raises(ValueError):
-        lint(FIXTURES / "nsg-deny-vnet-udp.json")
+        lint_paths([path], Options(select=RULES, today=TODAY, debug=True))
 
 
 # --- BYO007 -----------------------------------------------------------------------------------------
