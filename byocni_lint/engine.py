@@ -5,7 +5,7 @@ and a finding reported by several evaluations of the same file is kept once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +14,8 @@ from byocni_lint.findings import Finding, Location, Severity
 from byocni_lint.load.documents import ARM_PARAMETERS, ARM_TEMPLATE, Document, LoadProblem, read_document
 from byocni_lint.rulebook import RuleSpec, load_rulebook
 
-_ALWAYS_ON = ("BYO900", "BYO901", "BYO903")  # input and evaluation problems: not checks, but selectable
+UNRESOLVED = "BYO901"
+_ALWAYS_ON = ("BYO900", UNRESOLVED, "BYO903")  # input and evaluation problems: not checks, but selectable
 
 
 @dataclass
@@ -55,6 +56,7 @@ class _Linter:
         self.checks = {rule_id: fn for rule_id, fn in registered_checks().items()
                        if rule_id in self.rulebook and selected(rule_id, options)}
         self.findings: dict[tuple, Finding] = {}
+        self.unresolved: dict[tuple, tuple[Finding, set[str]]] = {}
         self.internal_errors: list[str] = []
         self.documents: dict[Path, Document | None] = {}
         self.folders = FolderIndex()
@@ -67,8 +69,18 @@ class _Linter:
         if not selected(finding.rule_id, self.options):
             return
         span = finding.location.span
+        if finding.rule_id == UNRESOLVED:
+            # "BYO004 could not check X: why" from several rules about one value is one note.
+            rule, _, rest = finding.message.partition(" ")
+            self.unresolved.setdefault((finding.location.path, span, rest), (finding, set()))[1].add(rule)
+            return
         key = (finding.rule_id, finding.location.path, span, finding.message)
         self.findings.setdefault(key, finding)
+
+    def merged_notes(self) -> list[Finding]:
+        return [replace(first, message=f"{', '.join(sorted(rules))} {rest}",
+                        fingerprint_key=f"{first.fingerprint_key.split('|', 1)[-1]}|{rest}")
+                for (_, _, rest), (first, rules) in self.unresolved.items()]
 
     def problem(self, problem: LoadProblem) -> None:
         spec = self.rulebook[problem.rule_id]
@@ -110,7 +122,7 @@ class _Linter:
             self.report_malformed_expressions(document)
             for parameters in plans[key]:
                 self.lint_template(candidate.path, document, parameters)
-        findings = sorted(self.findings.values(), key=Finding.sort_key)
+        findings = sorted([*self.findings.values(), *self.merged_notes()], key=Finding.sort_key)
         return LintRun(findings, self.rules_run(), linted, missing, self.internal_errors)
 
     def _override_parameters(self) -> Document | None:
