@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class Severity(IntEnum):
@@ -25,9 +26,9 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, order=True)
-class Span:
-    """A 1-based region; `end_column` is exclusive, as SARIF defines it."""
+class Span(NamedTuple):
+    """A 1-based region; `end_column` is exclusive, as SARIF defines it. (Named tuples, not dataclasses,
+    for these small immutable values: they order and hash as tuples and cost far less at start-up.)"""
 
     line: int
     column: int
@@ -35,8 +36,7 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """Where a finding points. `path` is the file as the user named it (not normalised)."""
 
     path: str

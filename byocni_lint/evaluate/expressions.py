@@ -15,8 +15,8 @@ and length are bounded, so a hostile expression fails here instead of exhausting
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 MAX_EXPRESSION_DEPTH = 64
 MAX_EXPRESSION_LENGTH = 24_576  # ARM rejects longer expressions ("Syntax and expressions in ARM templates")
@@ -31,20 +31,18 @@ class ExpressionError(ValueError):
         self.offset = offset
 
 
-@dataclass(frozen=True)
-class Literal:
+# Syntax-tree nodes: immutable named tuples (cheap to define at start-up, compared by value in tests).
+class Literal(NamedTuple):
     value: object
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(NamedTuple):
     name: str  # lower-case; ARM function names are case-insensitive
     args: tuple
     offset: int = 0
 
 
-@dataclass(frozen=True)
-class Access:
+class Access(NamedTuple):
     target: object
     key: object  # a node: Literal for `.name`, any node for `[expr]`
     safe: bool = False

@@ -7,14 +7,16 @@ stable 2022-04-01 pass as newer than 2022-01-02-preview.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 _PATTERN = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:-([A-Za-z0-9]+))?\s*$")
 
 
-@dataclass(frozen=True, order=True)
-class ApiVersion:
+class ApiVersion(NamedTuple):
+    """A parsed api-version. Thresholds compare dates within a channel (see `at_least`), never the
+    raw strings."""
+
     day: date
     suffix: str = ""  # "" for stable, e.g. "preview" otherwise
 
