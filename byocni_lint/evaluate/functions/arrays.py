@@ -12,7 +12,7 @@ allocates millions of elements or a gigabyte string, not after. ARM itself caps 
 from __future__ import annotations
 
 from byocni_lint.evaluate.functions import arm_function
-from byocni_lint.evaluate.functions.comparison import equal, integer, runtime_unknown
+from byocni_lint.evaluate.functions.comparison import equal, integer, kleene, runtime_unknown
 from byocni_lint.evaluate.functions.conversion import to_text
 from byocni_lint.evaluate.references import RuntimeObject
 from byocni_lint.evaluate.scope import LimitExceeded
@@ -93,14 +93,7 @@ def contains(scope, container, item):
 def member(scope, items: list, item: object) -> object:
     """Whether `item` is in `items`: true as soon as a known element matches, unknown if only an unknown
     comparison could make it so."""
-    pending: object = False
-    for element in items:
-        result = equal(scope, element, item)
-        if result is True:
-            return True
-        if isinstance(result, Unknown):
-            pending = result
-    return pending
+    return kleene((equal(scope, element, item) for element in items), decisive=True)
 
 
 def _position(scope, items: list, item: object, order) -> object:

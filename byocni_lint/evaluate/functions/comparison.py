@@ -48,13 +48,18 @@ def _objects_equal(scope, left: dict, right: dict) -> object:
 
 
 def _all_equal(scope, pairs) -> object:
-    pending: object = True
-    for left, right in pairs:
-        result = equal(scope, left, right)
-        if result is False:
-            return False
-        if isinstance(result, Unknown):
-            pending = result
+    return kleene((equal(scope, left, right) for left, right in pairs), decisive=False)
+
+
+def kleene(verdicts, decisive: bool) -> object:
+    """Three-valued 'any' (decisive=True) or 'all' (decisive=False): the decisive value wins as soon as
+    it appears; otherwise an unknown verdict makes the answer unknown."""
+    pending: object = not decisive
+    for verdict in verdicts:
+        if verdict is decisive:
+            return decisive
+        if isinstance(verdict, Unknown):
+            pending = verdict
     return pending
 
 

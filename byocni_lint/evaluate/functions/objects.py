@@ -15,17 +15,9 @@ from __future__ import annotations
 
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.arrays import bounded, member, unique
-from byocni_lint.evaluate.functions.comparison import equal, runtime_unknown, string_order
+from byocni_lint.evaluate.functions.comparison import equal, kleene, runtime_unknown, string_order
 from byocni_lint.evaluate.references import RuntimeObject
-from byocni_lint.evaluate.values import Unknown
-
-
-def _find_key(obj: dict, key: str) -> object:
-    """The key as `obj` spells it, or None."""
-    if key in obj:
-        return key
-    lowered = key.lower()
-    return next((name for name in obj if isinstance(name, str) and name.lower() == lowered), None)
+from byocni_lint.evaluate.values import Unknown, property_name
 
 
 @arm_function("null")
@@ -44,7 +36,7 @@ def create_object(scope, *args):
             return Unknown(key.reason)
         if not isinstance(key, str):
             raise TypeError(f"createObject() keys must be strings, not {type(key).__name__}")
-        result[str(_find_key(result, key) or key)] = value
+        result[str(property_name(result, key) or key)] = value
     return result
 
 
@@ -68,7 +60,7 @@ def _deep_merge(scope, base: dict, extra: dict) -> dict:
     result = dict(base)
     for key, value in extra.items():
         scope.budget.tick()
-        existing = _find_key(result, str(key))
+        existing = property_name(result, str(key))
         if existing is None:
             result[str(key)] = value
         elif isinstance(result[existing], dict) and isinstance(value, dict):
@@ -84,7 +76,7 @@ def intersection(scope, first, *others):
     if isinstance(first, list) and all(isinstance(v, list) for v in others):
         common_items: list = []
         for item in first:
-            verdict = _every(member(scope, other, item) for other in others)
+            verdict = kleene((member(scope, other, item) for other in others), decisive=False)
             if isinstance(verdict, Unknown):
                 return verdict
             if verdict:
@@ -93,25 +85,15 @@ def intersection(scope, first, *others):
     if isinstance(first, dict) and all(isinstance(v, dict) for v in others):
         common: dict = {}
         for key, value in first.items():
-            names = [(other, _find_key(other, str(key))) for other in others]
-            verdict = _every(False if name is None else equal(scope, other[name], value) for other, name in names)
+            names = [(other, property_name(other, str(key))) for other in others]
+            verdict = kleene((False if name is None else equal(scope, other[name], value) for other, name in names),
+                             decisive=False)
             if isinstance(verdict, Unknown):
                 return verdict
             if verdict:
                 common[key] = value
         return common
     raise TypeError("intersection() needs all arrays or all objects")
-
-
-def _every(verdicts) -> object:
-    """Three-valued 'all': false wins, then unknown."""
-    pending: object = True
-    for verdict in verdicts:
-        if verdict is False:
-            return False
-        if isinstance(verdict, Unknown):
-            pending = verdict
-    return pending
 
 
 def _sorted_keys(obj: object, function: str) -> list:
@@ -149,7 +131,7 @@ def shallow_merge(scope, objects):
         if not isinstance(obj, dict):
             raise TypeError(f"shallowMerge() needs objects, not {type(obj).__name__}")
         for key, value in obj.items():
-            result[str(_find_key(result, str(key)) or key)] = value
+            result[str(property_name(result, str(key)) or key)] = value
     return result
 
 
@@ -170,7 +152,7 @@ def try_get(scope, target, *keys):
             index = _array_index(key, len(target))
             target = target[index] if 0 <= index < len(target) else None
         elif isinstance(target, dict):
-            name = _find_key(target, str(key))
+            name = property_name(target, str(key))
             if name is None:
                 return target.missing(key) if isinstance(target, RuntimeObject) else None
             target = target[name]
