@@ -229,7 +229,8 @@ def _single_and_plural(single: Field | None, plural: Field | None) -> list[Field
 class Subnet(Resource):
     """A subnet, however declared (inline in its VNet or as a child resource), merged by ID."""
     address_prefixes: list[Field] = field(default_factory=list)
-    delegations: list[Field] = field(default_factory=list)  # each: the delegation's serviceName
+    delegations: list[Field] = field(default_factory=list)  # each: the delegation's serviceName, or
+    # the whole `delegations` list when it is unknown (then it is not known whether there are any)
     nsg_id: Field | None = None
     route_table_id: Field | None = None
     nat_gateway_id: Field | None = None
@@ -264,6 +265,8 @@ class SecurityRule:
 @dataclass(eq=False, repr=False)
 class NetworkSecurityGroup(Resource):
     """An NSG with every rule that applies to it, from either spelling."""
+
+    unknown_rules: Field | None = None  # `securityRules` as a whole is unknown: the rules are not all here
     rules: list[SecurityRule] = field(default_factory=list)
 
 

@@ -204,8 +204,7 @@ class _Builder:
         subnet = Subnet(
             id=subnet_id, name=name, kind="subnets", location=where, conditional=conditional,
             address_prefixes=_list_fields(body, ("properties.addressPrefix", "properties.addressPrefixes"), where),
-            delegations=[field_at(item.value, "properties.serviceName", item.location)
-                         for item in field_at(properties, "delegations", where).items()],
+            delegations=_delegations(properties, where),
             nsg_id=field_at(properties, "networkSecurityGroup.id", where),
             route_table_id=field_at(properties, "routeTable.id", where),
             nat_gateway_id=field_at(properties, "natGateway.id", where),
@@ -228,7 +227,10 @@ class _Builder:
     def nsg(self, instance: ResourceInstance) -> None:
         body, where = instance.body, _where(instance)
         group = NetworkSecurityGroup(**self._base(instance))
-        for rule in field_at(body, "properties.securityRules", where).items():
+        listed = field_at(body, "properties.securityRules", where)
+        if listed.present and not listed.known:
+            group.unknown_rules = listed
+        for rule in listed.items():
             group.rules.append(_security_rule(rule.value, rule.location, instance.conditional))
         self.model.nsgs[_key(instance)] = group
 
@@ -296,6 +298,13 @@ def _merge_subnet(into: Subnet, other: Subnet) -> None:
         if mine is None or not mine.present:
             setattr(into, name, getattr(other, name))
     into.vnet = into.vnet or other.vnet
+
+
+def _delegations(properties: object, where: Location) -> list[Field]:
+    listed = field_at(properties, "delegations", where)
+    if listed.present and not listed.known:
+        return [listed]
+    return [field_at(item.value, "properties.serviceName", item.location) for item in listed.items()]
 
 
 def _named_properties(body: object) -> tuple[str, object]:

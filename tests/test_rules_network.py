@@ -429,3 +429,19 @@ def test_corpus_gives_at_most_notes_even_if_every_cluster_were_byocni(corpus, mo
     findings = lint(corpus)
     assert above_note(findings) == []
     assert of(findings, "BYO901")  # the rules did run: pools whose subnet is not in the corpus are notes
+
+
+def test_unknown_rule_and_delegation_lists_give_notes_not_silence():
+    """`securityRules` or `delegations` written as one unresolvable expression: whether the NSG denies
+    node traffic or the subnet is delegated is unknown, so each rule says so in a note (evaluating
+    only Azure's default rules, or seeing no delegation, would be a guess)."""
+    path = FIXTURES / "unknown-rules-and-delegations.json"
+    findings = lint(path)
+    assert above_note(findings) == []
+    rules_note = [f for f in findings if "could not check securityRules" in f.message]
+    assert len(rules_note) == 1 and rules_note[0].message.startswith("BYO005, BYO007 ")
+    assert "parameter 'nodeRules' has no default" in rules_note[0].message
+    assert rules_note[0].location.span.line == line_of(path, "parameters('nodeRules')")
+    delegation_note = [f for f in findings if "could not check delegations" in f.message]
+    assert len(delegation_note) == 1 and delegation_note[0].message.startswith("BYO004 ")
+    assert delegation_note[0].location.span.line == line_of(path, "parameters('nodeDelegations')")

@@ -139,6 +139,9 @@ def delegated_node_subnet(model: Model, ctx: CheckContext) -> None:
     for cluster, subnets in _byocni_clusters(model, ctx):
         for subnet in subnets:
             for delegation in subnet.delegations:
+                if not delegation.known and delegation.property_path.endswith("delegations"):
+                    ctx.unknown(delegation, _reported(subnet, cluster), "delegations")
+                    continue
                 if delegation.text():
                     service = delegation.text()
                 elif delegation.present and not delegation.known:
@@ -165,6 +168,16 @@ class _Denial:
 class _Outcome:
     denials: list[_Denial] = field(default_factory=list)
     unknown: list[nsg.Verdict] = field(default_factory=list)
+
+
+def _node_subnet_nsg(ctx: CheckContext, model: Model, subnet: Subnet, cluster: Cluster) -> NetworkSecurityGroup | None:
+    """The NSG on a node subnet when its rules can be evaluated; a note when it is not in the files or
+    its rule list as a whole is unknown (evaluating only Azure's defaults would be a guess)."""
+    group = _linked(ctx, model, model.nsgs, subnet.nsg_id, subnet, cluster, f"NSG of node subnet {subnet.name}")
+    if group is not None and group.unknown_rules is not None:
+        ctx.unknown(group.unknown_rules, _reported(group, subnet, cluster), "securityRules")
+        return None
+    return group
 
 
 def _evaluator_rules(group: NetworkSecurityGroup) -> list[nsg.SecurityRule]:
@@ -372,7 +385,7 @@ def nsg_blocks_node_traffic(model: Model, ctx: CheckContext) -> None:
     for cluster, subnets in _byocni_clusters(model, ctx):
         pods = tuple(n for n in (parse_network(f.value) for f in cluster.pod_cidr_fields() if f.known) if n)
         for subnet in subnets:
-            group = _linked(ctx, model, model.nsgs, subnet.nsg_id, subnet, cluster, f"NSG of node subnet {subnet.name}")
+            group = _node_subnet_nsg(ctx, model, subnet, cluster)
             nodes = _prefixes(ctx, subnet, cluster) if group is not None else None
             if group is None or nodes is None:
                 continue
@@ -504,7 +517,7 @@ def _check_required_outbound(ctx: CheckContext, model: Model, cluster: Cluster, 
                              required: list[tuple[str, tuple[nsg.PortRange, ...]]]) -> None:
     """An NSG on the node subnet must not deny what nodes need from the internet (TCP 443: the API
     server, images) before the default AllowInternetOutBound lets it out."""
-    group = _linked(ctx, model, model.nsgs, subnet.nsg_id, subnet, cluster, f"NSG of node subnet {subnet.name}")
+    group = _node_subnet_nsg(ctx, model, subnet, cluster)
     nodes = _prefixes(ctx, subnet, cluster) if group is not None and required else None
     if group is None or nodes is None:
         return
