@@ -198,6 +198,16 @@ class Cluster(Resource):
     def pod_cidr_fields(self) -> list[Field]:
         return _single_and_plural(self.pod_cidr, self.pod_cidrs)
 
+    @property
+    def uses_pod_cidr(self) -> bool:
+        """Whether pods take addresses from `podCidr`: not with Azure CNI in VNet mode, where pods get
+        VNet addresses and AKS ignores the field (so its value cannot conflict with anything)."""
+        plugin = self.network_plugin.value if self.network_plugin else None
+        mode = self.network_plugin_mode.value if self.network_plugin_mode else None
+        if not isinstance(plugin, str) or plugin.lower() != "azure" or isinstance(mode, Unknown):
+            return True  # none, kubenet, or not known: the pod range may be in use
+        return isinstance(mode, str) and mode.lower() == "overlay"
+
     def service_cidr_fields(self) -> list[Field]:
         return _single_and_plural(self.service_cidr, self.service_cidrs)
 

@@ -548,3 +548,27 @@ def test_findings_of_every_fixture_render_to_valid_sarif(path: Path, assert_vali
     run = lint_paths([str(path)], Options(today=TODAY, select=FOUNDATION_RULES))
     log = assert_valid_sarif(render("sarif", RunResult(run.findings, run.rules, run.files_linted), base_dir=REPO))
     assert [r["ruleId"] for r in log["runs"][0]["results"]] == [f.rule_id for f in run.findings]
+
+
+@pytest.mark.parametrize("plugin, mode, judged", [
+    ("azure", None, False),        # Azure CNI in VNet mode: pods get VNet addresses, podCidr is ignored
+    ("azure", "overlay", True),    # Azure CNI Overlay takes pod addresses from podCidr
+    ("kubenet", None, True),
+    ("none", None, True),
+])
+def test_pod_cidr_is_judged_only_where_pods_use_it(tmp_path, plugin, mode, judged) -> None:
+    import json
+
+    profile = {"networkPlugin": plugin, "podCidr": "172.30.0.0/16", "serviceCidr": "10.0.0.0/16",
+               "dnsServiceIP": "10.0.0.10"}
+    if mode:
+        profile["networkPluginMode"] = mode
+    template = {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "resources": [{"type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2024-05-01",
+                       "name": "aks", "properties": {"networkProfile": profile}}],
+    }
+    path = tmp_path / "cluster.json"
+    path.write_text(json.dumps(template, indent=2), encoding="utf-8")
+    pod_findings = [f for f in lint(path, select=("BYO003",)) if "podCidr" in f.message]
+    assert bool(pod_findings) is judged, pod_findings

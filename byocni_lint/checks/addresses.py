@@ -41,7 +41,7 @@ def reserved_address_range(model: Model, ctx: CheckContext) -> None:
     listing = ", ".join(str(n) for n in reserved[:-1]) + f" and {reserved[-1]}" if len(reserved) > 1 else str(reserved[0])
     for cluster in model.clusters:
         candidates = [("serviceCidr", f) for f in cluster.service_cidr_fields()] + \
-                     [("podCidr", f) for f in cluster.pod_cidr_fields()]
+                     [("podCidr", f) for f in cluster.pod_cidr_fields() if cluster.uses_pod_cidr]
         for subnet in cluster.node_subnets():
             candidates += [(f"address prefix of node subnet {subnet.name}", f) for f in subnet.address_prefixes]
         for vnet in _cluster_vnets(cluster):
@@ -68,7 +68,8 @@ def address_ranges_conflict(model: Model, ctx: CheckContext) -> None:
             if pool.vnet_subnet_id.present and pool.subnet is None:
                 if not pool.vnet_subnet_id.known:
                     ctx.unknown(pool.vnet_subnet_id, cluster, f"vnetSubnetID of pool {pool.name}")
-        for label, fields in (("serviceCidr", cluster.service_cidr_fields()), ("podCidr", cluster.pod_cidr_fields())):
+        pods = cluster.pod_cidr_fields() if cluster.uses_pod_cidr else []
+        for label, fields in (("serviceCidr", cluster.service_cidr_fields()), ("podCidr", pods)):
             for field, network in _networks(ctx, fields, cluster, label):
                 hits = [(s, n) for s, n in subnet_ranges if overlapping(network, [n])]
                 if hits:
