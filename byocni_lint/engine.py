@@ -57,6 +57,7 @@ class _Linter:
                        if rule_id in self.rulebook and selected(rule_id, options)}
         self.findings: dict[tuple, Finding] = {}
         self.unresolved: dict[tuple, tuple[Finding, set[str]]] = {}
+        self.unreadable: set[str] = set()
         self.internal_errors: list[str] = []
         self.documents: dict[Path, Document | None] = {}
         self.folders = FolderIndex()
@@ -83,6 +84,7 @@ class _Linter:
                 for (_, _, rest), (first, rules) in self.unresolved.items()]
 
     def problem(self, problem: LoadProblem) -> None:
+        self.unreadable.add(problem.location.path)  # looked at, so counted, though it could not be linted
         spec = self.rulebook[problem.rule_id]
         self.add(Finding(problem.rule_id, spec.severity, problem.message, problem.location,
                          fingerprint_key=problem.message))
@@ -123,7 +125,7 @@ class _Linter:
             for parameters in plans[key]:
                 self.lint_template(candidate.path, document, parameters)
         findings = sorted([*self.findings.values(), *self.merged_notes()], key=Finding.sort_key)
-        return LintRun(findings, self.rules_run(), linted, missing, self.internal_errors)
+        return LintRun(findings, self.rules_run(), linted + len(self.unreadable), missing, self.internal_errors)
 
     def _override_parameters(self) -> Document | None:
         if not self.options.parameters:

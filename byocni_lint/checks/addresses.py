@@ -38,7 +38,7 @@ def _cluster_vnets(cluster: Cluster) -> list[VirtualNetwork]:
 def reserved_address_range(model: Model, ctx: CheckContext) -> None:
     reserved = [parse_network(text) for text in ctx.params["reserved_ranges"]]
     reserved = [network for network in reserved if network is not None]
-    listing = ", ".join(str(n) for n in reserved[:-1]) + f" and {reserved[-1]}" if len(reserved) > 1 else str(reserved[0])
+    listing = _and_list(reserved)
     for cluster in model.clusters:
         candidates = [("serviceCidr", f) for f in cluster.service_cidr_fields()] + \
                      [("podCidr", f) for f in cluster.pod_cidr_fields() if cluster.uses_pod_cidr]
@@ -46,16 +46,18 @@ def reserved_address_range(model: Model, ctx: CheckContext) -> None:
             candidates += [(f"address prefix of node subnet {subnet.name}", f) for f in subnet.address_prefixes]
         for vnet in _cluster_vnets(cluster):
             candidates += [(f"address space of VNet {vnet.name}", f) for f in vnet.address_prefixes]
-        seen: set[tuple] = set()
         for label, field in candidates:
             for _, network in _networks(ctx, [field], cluster, label):
-                for bad in overlapping(network, reserved):
-                    key = (field.location, str(bad))
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    ctx.fail(field, f"{label} {network} overlaps reserved range {bad}; pick a range outside "
-                                    f"{listing}", cluster, key=f"{label}|{bad}")
+                bad = overlapping(network, reserved)
+                if bad:
+                    ranges = f"reserved range{'s' if len(bad) > 1 else ''} {_and_list(bad)}"
+                    ctx.fail(field, f"{label} {network} overlaps {ranges}; pick a range outside {listing}",
+                             cluster, key=f"{label}|{network}")
+
+
+def _and_list(items: list) -> str:
+    texts = [str(item) for item in items]
+    return ", ".join(texts[:-1]) + f" and {texts[-1]}" if len(texts) > 1 else texts[0]
 
 
 @check("BYO009")
