@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from byocni_lint.engine import LintRun, lint_paths
+from byocni_lint.engine import LintRun, Options, lint_paths
 
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 HANG_BOUND_SECONDS = 5.0
@@ -223,3 +223,24 @@ def test_malformed_expression_is_a_finding_inside_the_string(tmp_path: Path, whe
     assert Path(finding.location.path).name == "hostile.json"
     assert span.line == line and first < span.column <= last, (span, first, last)
     assert "expression" in finding.message.lower()
+
+
+@pytest.mark.parametrize("section, value", [
+    ("parameters", "not-an-object"), ("variables", ["a", "list"]), ("functions", {"not": "a list"}),
+    ("outputs", "not-an-object"), ("resources", "not-a-list"), ("functions", [{"members": "x"}]),
+])
+def test_sections_of_the_wrong_shape_are_linted_without_an_exception(tmp_path, section, value) -> None:
+    """Found by fuzzing the corpus: a string where ARM requires an object crashed the evaluator.
+    ARM rejects such a template; the linter must still finish and lint the rest of the file."""
+    template = {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "resources": [{"type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2021-02-01",
+                       "name": "aks", "properties": {"networkProfile": {"networkPlugin": "none"}}}],
+        "outputs": {"x": {"type": "string", "value": "[reference('aks').fqdn]"}},
+    }
+    template[section] = value
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(template), encoding="utf-8")
+    run = lint_paths([str(path)], Options(debug=True))  # debug: an internal error would raise here
+    if section != "resources":
+        assert "BYO001" in {f.rule_id for f in run.findings}  # the cluster was still judged

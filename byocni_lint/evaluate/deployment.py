@@ -21,7 +21,7 @@ from typing import Callable
 from byocni_lint.evaluate.references import ReferenceResolver, RuntimeObject
 from byocni_lint.evaluate.resource_ids import build_id, normalize_id, resource_group_id
 from byocni_lint.evaluate.scope import (Budget, DeploymentContext, LimitExceeded, ParameterSlot, Scope, collect_variables,
-                                        lower_keys, rebuild_like)
+                                        lower_keys, rebuild_like, section)
 from byocni_lint.evaluate.values import Unknown
 
 DEPLOYMENT_TYPE = "microsoft.resources/deployments"
@@ -138,7 +138,7 @@ class Deployment:
             self._outputs_busy = True
             try:
                 result = {}
-                for name, output in (lower_keys(self.template).get("outputs") or {}).items():
+                for name, output in section(lower_keys(self.template).get("outputs"), dict).items():
                     spec = lower_keys(output)
                     if "copy" in spec:
                         loop = lower_keys(spec["copy"])
@@ -342,13 +342,13 @@ def new_scope(template: dict, budget: Budget, context: DeploymentContext, refere
               supplied: dict[str, Callable[[], object]]) -> Scope:
     spec = lower_keys(template)
     slots: dict[str, ParameterSlot] = {}
-    for name, declaration in (spec.get("parameters") or {}).items():
+    for name, declaration in section(spec.get("parameters"), dict).items():
         slots[name.lower()] = ParameterSlot(name, declaration if isinstance(declaration, dict) else {},
                                             supplied.get(name.lower()))
     functions: dict[str, dict] = {}
-    for namespace in spec.get("functions") or []:
+    for namespace in section(spec.get("functions"), list):
         namespace = lower_keys(namespace)
-        for member_name, member in (namespace.get("members") or {}).items():
+        for member_name, member in section(namespace.get("members"), dict).items():
             functions[f"{namespace.get('namespace', '')}.{member_name}".lower()] = member
     return Scope(slots, collect_variables(spec.get("variables")), context, budget, references, functions)
 
@@ -365,7 +365,7 @@ class Evaluation:
 def evaluate_template(source: TemplateInput, budget: Budget | None = None) -> Evaluation:
     budget = budget or Budget()
     supplied: dict[str, Callable[[], object]] = {}
-    for name, entry in (source.parameter_values or {}).items():
+    for name, entry in section(source.parameter_values, dict).items():
         spec = lower_keys(entry)
         if "value" in spec:
             supplied[name.lower()] = lambda node=spec["value"]: node

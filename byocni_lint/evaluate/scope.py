@@ -244,7 +244,7 @@ class Scope:
         """User-defined functions see only their own parameters, read with parameters() (ARM: no
         variables, no template parameters)."""
         member = lower_keys(self.functions[node.name])
-        declared = [str(lower_keys(p).get("name", "")) for p in member.get("parameters") or []]
+        declared = [str(lower_keys(p).get("name", "")) for p in section(member.get("parameters"), list)]
         args = [self.eval_node(arg) for arg in node.args]
         slots = {name.lower(): ParameterSlot(name, {}, lambda value=value: value) for name, value in zip(declared, args)}
         isolated = Scope(slots, {}, self.context, self.budget, self.references, self.functions)
@@ -313,6 +313,12 @@ def _is_property_copy(value: object) -> bool:
     return isinstance(value, list) and bool(value) and all(
         isinstance(loop, dict) and "input" in lower_keys(loop) and "name" in lower_keys(loop) for loop in value
     )
+
+
+def section(value: object, kind: type) -> dict | list:
+    """A template section or property of the shape ARM requires, else empty: malformed input (a string
+    where an object belongs) is ARM's to reject, never a reason for the linter to fail."""
+    return value if isinstance(value, kind) else kind()
 
 
 def lower_keys(value: object) -> dict:
