@@ -283,11 +283,13 @@ class NetworkSecurityGroup(Resource):
 @dataclass(eq=False, repr=False)
 class Route:
     """One route of a route table."""
+
     name: str
     location: Location
     address_prefix: Field
     next_hop_type: Field
     next_hop_ip: Field
+    conditional: str | None = None  # why the route may not be deployed (a route resource's own condition)
 
 
 @dataclass(eq=False, repr=False)

@@ -257,6 +257,7 @@ class _Builder:
         if table is not None:
             route = _route(instance.body, _where(instance))
             route.name = _leaf_name(instance)
+            route.conditional = instance.conditional
             table.routes.append(route)
 
     # ----- identity and access -----

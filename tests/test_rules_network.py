@@ -445,3 +445,15 @@ def test_unknown_rule_and_delegation_lists_give_notes_not_silence():
     delegation_note = [f for f in findings if "could not check delegations" in f.message]
     assert len(delegation_note) == 1 and delegation_note[0].message.startswith("BYO004 ")
     assert delegation_note[0].location.span.line == line_of(path, "parameters('nodeDelegations')")
+
+
+def test_a_default_route_behind_an_unknown_condition_is_a_note():
+    """The only 0.0.0.0/0 route is a route resource whose condition is unknown: the way out may not be
+    deployed, so neither a pass nor an error is honest."""
+    path = FIXTURES / "udr-conditional-default-route.json"
+    findings = lint(path)
+    assert above_note(findings) == []
+    [note] = [f for f in findings if "default route" in f.message]
+    assert note.message.startswith("BYO007 could not check its default route of routeTables/rt-nodes")
+    assert "parameter 'useFirewall' has no default" in note.message
+    assert note.location.span.line == line_of(path, '"name": "rt-nodes/default-via-firewall"') - 3  # its resource

@@ -485,6 +485,7 @@ def _check_default_route(ctx: CheckContext, model: Model, cluster: Cluster, subn
                                  "outboundType userDefinedRouting needs one whose nextHopType is VirtualAppliance "
                                  "(with nextHopIpAddress) or VirtualNetworkGateway", subject, key="no-default-route")
         return
+    usable = []
     for route in defaults:
         hop = route.next_hop_type
         if not hop.known:
@@ -505,7 +506,14 @@ def _check_default_route(ctx: CheckContext, model: Model, cluster: Cluster, subn
         if problem:
             ctx.fail(where, f"default route '{route.name}' in route table {table.name} {problem}; outboundType "
                             "userDefinedRouting needs 0.0.0.0/0 to go to a VirtualAppliance (with nextHopIpAddress) "
-                            "or a VirtualNetworkGateway", subject, key=f"route|{route.name}")
+                            "or a VirtualNetworkGateway", _reported(subject, route), key=f"route|{route.name}")
+        else:
+            usable.append(route)
+    if usable and all(route.conditional for route in usable):
+        # The only good default route may not be deployed: whether there is a way out is unknown.
+        route = usable[0]
+        _note(ctx, route.location, "properties.addressPrefix", f"route {route.name} may not be deployed: "
+              f"{route.conditional}", subject, "its default route")
 
 
 def _is_default_route(prefix: Field) -> bool:
