@@ -36,6 +36,9 @@ READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
 DNS_ZONE_CONTRIBUTOR = "befefa01-2a29-4197-83a8-272ff33ce314"
+STORAGE_ACCOUNT_CONTRIBUTOR = "17d1049b-9a84-46fb-8f53-869881c3d3ab"
+AVERE_OPERATOR = "c025889f-8102-4ebf-b32c-fc0c6f0c6bd9"
+SAP_SERVICE_ROLE = "aabbc5dd-1af0-458b-a942-81af88f9c138"
 
 # Built-in roles whose published Actions grant subnets/join/action (directly or via a wildcard).
 ROLES_GRANTING_JOIN = {
@@ -53,6 +56,12 @@ ROLES_GRANTING_JOIN = {
     "Azure Red Hat OpenShift Network Operator",
     "DevTest Labs User",
     "Domain Services Contributor",
+    "Azure Center for SAP solutions service role",
+    "Azure Migrate Decide and Plan Expert",
+    "Azure Migrate Owner",  # its conditional roleAssignments block is left out of the data
+    "Azure Local Migrate Owner",  # likewise
+    "Avere Contributor",
+    "Avere Operator",
 }
 # Listed roles that do not: each is a plausible mistake for "the role that lets AKS use my subnet".
 ROLES_NOT_GRANTING_JOIN = {
@@ -66,6 +75,7 @@ ROLES_NOT_GRANTING_JOIN = {
     "AcrPull",
     "Azure Container Storage Operator",  # subnets/read and subnets/write, but no join
     "Azure Red Hat OpenShift Service Operator",  # likewise
+    "Storage Account Contributor",  # subnets/joinViaServiceEndpoint/action, another action
 }
 
 
@@ -198,6 +208,13 @@ def test_no_roles_grant_nothing() -> None:
         ("9980e02c-c2be-4d73-94e8-173b1dc7cf3c", "Virtual Machine Contributor"),
         ("ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8", "Azure Kubernetes Service Contributor Role"),
         ("b34d265f-36f7-4a0d-a4d4-e158ca92e90f", "Classic Network Contributor"),
+        (SAP_SERVICE_ROLE, "Azure Center for SAP solutions service role"),
+        ("7859c0b0-0bb9-4994-bd12-cd529af7d646", "Azure Migrate Decide and Plan Expert"),
+        ("fd8ea4d5-6509-4db0-bada-356ab233b4fa", "Azure Migrate Owner"),
+        ("fd8ea4d5-6509-4db0-bada-356ab233b4fb", "Azure Local Migrate Owner"),  # one digit from the above
+        ("4f8fab4f-1852-4a58-a46a-8eaf358af14a", "Avere Contributor"),
+        (AVERE_OPERATOR, "Avere Operator"),
+        (STORAGE_ACCOUNT_CONTRIBUTOR, "Storage Account Contributor"),
     ],
 )
 def test_builtin_guids(guid: str, name: str) -> None:
@@ -239,6 +256,9 @@ def test_contributor_grants_join_but_not_role_assignments() -> None:
         (READER, True, False),
         (ACR_PULL, False, False),
         (DNS_ZONE_CONTRIBUTOR, False, False),
+        (STORAGE_ACCOUNT_CONTRIBUTOR, False, False),  # Microsoft.Authorization/*/read is no subnet read
+        (AVERE_OPERATOR, True, True),
+        (SAP_SERVICE_ROLE, True, True),
     ],
 )
 def test_builtin_roles_on_the_subnet_permissions(guid: str, reads: bool, joins: bool) -> None:
