@@ -17,10 +17,9 @@ import pytest
 
 from byocni_lint.engine import Options, lint_paths
 from byocni_lint.load.documents import ARM_PARAMETERS, ARM_TEMPLATE, Document, read_document
+from shared_corpus import CORPUS
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus"
 ARM = CORPUS / "arm"
 TODAY = date(2026, 11, 28)
 INPUT_PROBLEMS = ("BYO900", "BYO903")

@@ -23,9 +23,8 @@ from byocni_lint.load.documents import ARM_TEMPLATE, classify
 from byocni_lint.load.jsonc import parse
 from byocni_lint.model import Cluster, Field, Model, Subnet
 from byocni_lint.model_from_arm import build_model
+from shared_corpus import CORPUS, corpus_file
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-CORPUS = SHARED / "corpus"
 ARM = "arm/"
 PAIRS = "bicep-pairs/"
 
@@ -43,10 +42,7 @@ ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
 
 
 def corpus_path(relative: str) -> Path:
-    path = CORPUS / relative
-    if not path.is_file():
-        pytest.skip(f"corpus file {relative} is not available (../shared is absent)")
-    return path
+    return corpus_file(relative)
 
 
 def _parse_file(path: str) -> object:

@@ -19,10 +19,10 @@ from byocni_lint.findings import Finding, Severity
 from byocni_lint.model import Cluster
 from byocni_lint.report import RunResult, render
 from byocni_lint.rulebook import load_rulebook
+from shared_corpus import CORPUS
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures" / "network"
-SHARED = REPO.parent / "shared"
 TODAY = date(2026, 11, 28)
 RULES = ("BYO004", "BYO005", "BYO007")
 
@@ -411,7 +411,7 @@ def test_failing_fixtures_render_valid_sarif(assert_valid_sarif):
 
 @pytest.fixture
 def corpus() -> Path:
-    path = SHARED / "corpus"
+    path = CORPUS
     if not path.is_dir():
         pytest.skip("../shared/corpus is not available")
     return path

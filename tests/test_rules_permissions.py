@@ -18,10 +18,11 @@ import pytest
 from byocni_lint.engine import Options, lint_paths
 from byocni_lint.findings import Finding, Severity
 from byocni_lint.report import RunResult, render
+from shared_corpus import CORPUS as SHARED_CORPUS, corpus_file
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures" / "permissions"
-CORPUS = REPO.parent / "shared" / "corpus" / "arm"
+CORPUS = SHARED_CORPUS / "arm"
 TODAY = date(2026, 11, 28)
 JOIN = "Microsoft.Network/virtualNetworks/subnets/join/action"
 READ = "Microsoft.Network/virtualNetworks/subnets/read"
@@ -303,10 +304,7 @@ LZA = "Azure__AKS-Landing-Zone-Accelerator__Scenarios__AKS-Secure-Baseline-Priva
 
 
 def corpus(name: str) -> Path:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"{path} is not available")
-    return path
+    return corpus_file(f"arm/{name}")
 
 
 def as_byocni(tmp_path: Path, parameters: Path | None, plugin_parameter: str) -> Path:
