@@ -15,6 +15,7 @@ def api_version_too_old(model: Model, ctx: CheckContext) -> None:
     min_stable = parse_api_version(str(ctx.params["min_stable"]))
     min_preview = parse_api_version(str(ctx.params["min_preview"]))
     for cluster in model.clusters:
+        _provider_too_old(cluster, ctx)
         api = cluster.api_version
         if api is None:
             continue
@@ -34,6 +35,20 @@ def api_version_too_old(model: Model, ctx: CheckContext) -> None:
         ctx.fail(api, f"apiVersion {version} predates networkPlugin 'none', which needs "
                       f"{min_stable} or later (preview: {min_preview} or later); use {needed} or newer",
                  cluster)
+
+
+def _provider_too_old(cluster, ctx: CheckContext) -> None:
+    """Terraform: the azurerm provider must be 3.6.0 or later to send networkPlugin 'none'."""
+    from byocni_lint.semantics.providers import allows_at_least
+
+    pin = cluster.provider_version
+    if pin is None or not cluster.is_byocni or not pin.known:
+        return
+    text, constraint = pin.value
+    minimum = str(ctx.params["min_azurerm_version"])
+    if allows_at_least(text, minimum, constraint) is False:
+        ctx.fail(pin, f"{pin.property_path} '{text}' allows only azurerm versions before {minimum}, the first "
+                      f"that accepts network_plugin = \"none\"; require {minimum} or later", cluster)
 
 
 @check("BYO011")
