@@ -1,56 +1,14 @@
-"""Which azurerm provider a configuration runs on, for BYO001: the lock file's pin, else the
-`required_providers` constraint (and, in a plan, the recorded constraint).
+"""Terraform provider version constraints, for BYO001: does a pin or constraint admit a minimum version?
 
 azurerm accepts `network_plugin = "none"` from 3.6.0 (CHANGELOG-v3.md, "3.6.0 (May 12, 2022)":
 "`azurerm_kubernetes_cluster` - allow value `none` for `network_profile.network_plugin` (#16250)").
-A configuration whose pin or constraint admits only older versions cannot deploy a BYOCNI cluster.
+Constraint syntax: developer.hashicorp.com/terraform/language/expressions/version-constraints.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from byocni_lint.frontends.terraform.hcl import HclFile, NotLiteral, literal
-
-_AZURERM = re.compile(r"(^|/)hashicorp/azurerm$", re.IGNORECASE)
 _CLAUSE = re.compile(r"^\s*(=|!=|>=|<=|>|<|~>)?\s*v?(\d+(?:\.\d+){0,2})(?:[-+][0-9A-Za-z.-]+)?\s*$")
-
-
-@dataclass
-class ProviderPin:
-    text: str  # "3.5.0" or "~> 3.5.0"
-    what: str  # how it is named in messages
-    position: tuple  # (Source, start, end)
-    is_constraint: bool
-
-
-def lock_pin(lock: HclFile) -> ProviderPin | None:
-    for block in lock.body.blocks_named("provider"):
-        if block.labels and _AZURERM.search(block.labels[0]):
-            attribute = block.body.attributes.get("version")
-            try:
-                value = literal(attribute.expr) if attribute is not None else None
-            except NotLiteral:
-                value = None
-            if isinstance(value, str):
-                return ProviderPin(value, "azurerm version in .terraform.lock.hcl",
-                                   (lock.source, attribute.start, attribute.end), False)
-    return None
-
-
-def required_pin(files: list[HclFile]) -> ProviderPin | None:
-    for hcl in files:
-        for terraform in hcl.body.blocks_named("terraform"):
-            for required in terraform.body.blocks_named("required_providers"):
-                attribute = required.body.attributes.get("azurerm")
-                try:
-                    value = literal(attribute.expr) if attribute is not None else None
-                except NotLiteral:
-                    continue
-                if isinstance(value, dict) and isinstance(value.get("version"), str):
-                    return ProviderPin(value["version"], "azurerm version constraint in required_providers",
-                                       (hcl.source, attribute.start, attribute.end), True)
-    return None
 
 
 def _version(text: str) -> tuple[int, int, int]:

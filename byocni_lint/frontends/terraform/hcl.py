@@ -160,3 +160,16 @@ def literal(expr) -> object:
             result[str(key)] = literal(elem.named_children[-1])
         return result
     raise NotLiteral
+
+
+def member_span(expr, key: str, offsets: Offsets) -> tuple[int, int] | None:
+    """Code-point offsets of the value of `key` in an object expression (`{ version = "~> 3.5" }`)."""
+    node = unwrap(expr)
+    if node.type != "object":
+        return None
+    for elem in (c for c in node.named_children if c.type == "object_elem"):
+        key_node = unwrap(elem.named_children[0])
+        if key_node.text.decode().strip('"') == key:
+            value = elem.named_children[-1]
+            return offsets(value.start_byte), offsets(value.end_byte)
+    return None

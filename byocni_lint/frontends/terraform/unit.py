@@ -127,7 +127,7 @@ def _provider_versions(model, mapping, config, plan, claimed, run, root) -> None
     """azurerm clusters: the API version is the provider's choice, so BYO001 judges the provider pin."""
     from byocni_lint.frontends.terraform.hcl import HclSyntaxError, parse
     from byocni_lint.model import Field
-    from byocni_lint.semantics.providers import ProviderPin, lock_pin, required_pin
+    from byocni_lint.frontends.terraform.providers import ProviderPin, lock_pin, required_pin
 
     azurerm_blocks = set()
     for resource in mapping.resources:
