@@ -64,16 +64,18 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
               help="Colour text output (auto: only on a terminal and without NO_COLOR).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's description and exit.")
+@click.option("--show-fixes", is_flag=True, help="Add how to fix each finding to the text output.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
-def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, debug, today):
+def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, show_fixes, debug, today):
     """Lint AKS bring-your-own-CNI deployments (ARM templates) before they reach Azure.
 
     PATHS are files or folders (default: the current folder).
     """
     try:
-        code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug)
+        code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
+                    show_fixes)
     except click.UsageError:
         raise
     except RulebookError as exc:  # a bad rule file or parameter: the user's to fix, so no traceback
@@ -90,7 +92,8 @@ def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rul
     sys.exit(code)
 
 
-def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug) -> int:
+def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
+         show_fixes=False) -> int:
     from byocni_lint.rulebook import load_rulebook
 
     if list_rules or explain:
@@ -136,7 +139,7 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
         click.echo(f"byocni-lint: not a supported input: {named}; byocni-lint reads {supported_inputs()}", err=True)
     result = RunResult(run.findings, run.rules, run.files_linted, run.kinds, run.skipped, run.clusters,
                        tuple(run.models))
-    text = render(fmt, result, base_dir=Path.cwd(), color=_use_color(color, fmt, output))
+    text = render(fmt, result, base_dir=Path.cwd(), color=_use_color(color, fmt, output), show_fixes=show_fixes)
     if output:
         try:
             with open(output, "w", encoding="utf-8") as handle:
