@@ -48,12 +48,12 @@ def test_hook_entry_is_a_declared_console_script() -> None:
     assert _hook()["entry"].split()[0] in project["scripts"]
 
 
-@pytest.mark.parametrize("name", ["a.json", "b.bicep", "c.bicepparam", "d.jsonc", "infra/aks/main.bicep"])
+@pytest.mark.parametrize("name", ["a.json", "b.bicep", "c.bicepparam", "d.jsonc", "infra/aks/main.bicep", "e.tf", "terraform.tfvars", "env/prod.auto.tfvars"])
 def test_files_pattern_selects_lintable_inputs(name: str) -> None:
     # pre-commit applies `files` with re.search on the repo-relative path.
     assert re.search(_hook()["files"], name)
 
 
-@pytest.mark.parametrize("name", ["e.tf", "f.yaml", "g.json.bak", "h.bicep.md", "README.md"])
+@pytest.mark.parametrize("name", ["f.yaml", "e.tf.bak", "g.json.bak", "h.bicep.md", "README.md"])
 def test_files_pattern_skips_other_files(name: str) -> None:
     assert not re.search(_hook()["files"], name)

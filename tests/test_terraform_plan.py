@@ -323,3 +323,27 @@ def test_broken_plan_is_a_finding(tmp_path):
     path.write_text('{"format_version": "1.2", "terraform_version": "1.6.0", "planned_values": {')
     run = lint(path)
     assert [f.rule_id for f in run.findings] == ["BYO900"] and run.internal_errors == []
+
+
+def _comparable(models: list[dict]) -> list[dict]:
+    """Model values minus what only the format decides: the provider pin (Terraform only), role assignment
+    names (a GUID from `guid()` in ARM, a stand-in in a plan) and the wording of unknown principals."""
+    text = json.dumps(models)
+    for model in models:
+        for cluster in model["clusters"]:
+            cluster.pop("provider_version", None)
+            cluster.pop("api_version", None)
+        for assignment in model["role_assignments"]:
+            assignment.pop("id"), assignment.pop("name")
+            assignment["principal_id"] = "unknown" if "unknown" in assignment["principal_id"] else assignment["principal_id"]
+    assert text
+    return json.loads(json.dumps(models).lower())
+
+
+def test_plan_and_arm_give_the_same_model():
+    from helpers import model_values_of
+
+    arm = model_values_of(FIXTURES / "terraform" / "equivalence" / "byocni.arm.json")
+    plan = model_values_of(VALID / "plan.json")
+    assert arm[0]["clusters"] and arm[0]["subnets"] and arm[0]["role_assignments"]
+    assert _comparable(plan) == _comparable(arm)

@@ -15,6 +15,7 @@ from byocni_lint.load.files import head
 
 PLAN = "Terraform plan"
 CONFIG = "Terraform file"
+VARIABLES = "Terraform variables file"
 
 
 class TerraformFrontEnd:
@@ -25,6 +26,8 @@ class TerraformFrontEnd:
         suffix = path.suffix.lower()
         if suffix == ".tf":
             return CONFIG
+        if suffix == ".tfvars" or path.name.lower().endswith(".tfvars.json"):
+            return VARIABLES
         if suffix == ".json" or explicit:
             start = head(path, 4096)
             if b'"format_version"' in start and (b'"terraform_version"' in start or b'"planned_values"' in start

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from byocni_lint.findings import Location
 from byocni_lint.frontends import ClaimedFile, Unit
-from byocni_lint.frontends.terraform import CONFIG, PLAN
+from byocni_lint.frontends.terraform import CONFIG, PLAN, VARIABLES
 
 LOCK = ".terraform.lock.hcl"
 
@@ -24,7 +24,7 @@ def units(files: list[ClaimedFile], run) -> Iterator[Unit]:
         yield Unit(claimed.display, lambda claimed=claimed: build_plan(claimed, run), format="terraform")
     folders: dict[Path, ClaimedFile] = {}
     for claimed in files:
-        if claimed.kind == CONFIG:
+        if claimed.kind in (CONFIG, VARIABLES):
             folders.setdefault(claimed.path.parent.resolve(), claimed)
     for folder, claimed in folders.items():
         if folder in plan_folders:
