@@ -29,17 +29,22 @@ def units(files: list[ClaimedFile], run) -> Iterator[Unit]:
     for folder, claimed in folders.items():
         if folder in plan_folders:
             continue
-        yield Unit(claimed.display, lambda claimed=claimed: _unevaluated(claimed, run), format="terraform")
+        yield Unit(claimed.display, lambda folder=folder, claimed=claimed: build_config(folder, claimed, run),
+                   format="terraform")
 
 
-def _unevaluated(claimed: ClaimedFile, run):
-    from byocni_lint.model import Model
+def build_config(folder: Path, claimed: ClaimedFile, run):
+    """A folder of `.tf` files with no plan: evaluated statically (see config.py)."""
+    from byocni_lint.frontends.terraform.config import configuration_resources, variable_values
+    from byocni_lint.frontends.terraform.locations import Configuration
 
-    if run.read_text(claimed.path, claimed.display) is None:
-        return None
-    run.note("Terraform configuration without a plan is not evaluated yet: run `terraform show -json` on a plan "
-             "and lint that, with the .tf files beside it", Location(claimed.display))
-    return Model(source=claimed.display)
+    display = str(Path(claimed.display).parent)
+    config = Configuration(folder, display, run.read_text)
+    for shown, error, source in config.errors:
+        run.problem("BYO900", f"cannot read Terraform file: {error}", Location(shown, source.span(error.start, error.end)))
+    notes: list = []
+    resources = configuration_resources(config, variable_values(folder, display, run, notes), notes)
+    return _model(resources, config, None, claimed, run, notes, config.files[0].source if config.files else None)
 
 
 def _config_folder(plan: Path, run) -> Path | None:
@@ -67,7 +72,7 @@ def _display_of(folder: Path, plan: ClaimedFile) -> str:
 
 
 def build_plan(claimed: ClaimedFile, run):
-    from byocni_lint.frontends.terraform.azurerm import Mapping, TfResource
+    from byocni_lint.frontends.terraform.azurerm import TfResource
     from byocni_lint.frontends.terraform.locations import Configuration, attribute_position
     from byocni_lint.frontends.terraform.plan import Plan, is_plan, plan_position
     from byocni_lint.load.jsonc import JsoncError, parse
@@ -105,15 +110,21 @@ def build_plan(claimed: ClaimedFile, run):
 
         resources.append(TfResource(item.address, item.type, item.mode, item.values, where,
                                     lambda path, item=item: plan.link(item, path)))
+    return _model(resources, config, plan, claimed, run, [], root.source)
+
+
+def _model(resources, config, plan, claimed: ClaimedFile, run, notes: list, source):
+    from byocni_lint.frontends.terraform.azurerm import Mapping
+    from byocni_lint.model import Model
+
     mapping = Mapping(resources)
-    template = mapping.template(root.source)
-    for message, where in mapping.notes:
+    for message, where in notes + mapping.notes:
         run.note(message, Location(where[0].path, where[0].span(where[1], where[2])))
-    if not mapping.resources:
+    if not mapping.resources or source is None:
         return Model(source=claimed.display)
-    model = run.arm_model(template, claimed.display, format="terraform")
+    model = run.arm_model(mapping.template(source), claimed.display, format="terraform")
     if model is not None:
-        _provider_versions(model, mapping, config, plan, claimed, run, root)
+        _provider_versions(model, mapping, config, plan, run)
     return model
 
 
@@ -123,7 +134,7 @@ def _point(line: int, column: int):
     return Span(line, column, line, column + 1)
 
 
-def _provider_versions(model, mapping, config, plan, claimed, run, root) -> None:
+def _provider_versions(model, mapping, config, plan, run) -> None:
     """azurerm clusters: the API version is the provider's choice, so BYO001 judges the provider pin."""
     from byocni_lint.frontends.terraform.hcl import HclSyntaxError, parse
     from byocni_lint.model import Field
@@ -145,7 +156,7 @@ def _provider_versions(model, mapping, config, plan, claimed, run, root) -> None
             except HclSyntaxError as exc:
                 run.problem("BYO900", f"cannot read lock file: {exc}", Location(shown))
         pin = pin or required_pin(config.files)
-    if pin is None:
+    if pin is None and plan is not None:
         azurerm = plan.provider_config.get("azurerm") if isinstance(plan.provider_config, dict) else None
         constraint = azurerm.get("version_constraint") if isinstance(azurerm, dict) else None
         if isinstance(constraint, str):
