@@ -93,6 +93,11 @@ def _first_block(values: dict, name: str) -> dict | None:
     return block if isinstance(block, dict) else None
 
 
+def stand_in(address: str) -> str:
+    """A name known only after apply, shown and linked as the resource's Terraform address."""
+    return address
+
+
 def synthetic_name(address: str) -> str:
     """A stable stand-in for a name or GUID known only after apply: the resource's identity for linking."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"terraform:{address}"))
@@ -120,11 +125,11 @@ class Mapping:
             return known
         kind = resource.type
         if kind == "azurerm_resource_group":
-            name = self._known(resource, "name") or synthetic_name(resource.address)
+            name = self._known(resource, "name") or stand_in(resource.address)
             return f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{name}"
         if kind == "azurerm_kubernetes_cluster_node_pool":
             cluster = self.reference_id(resource, ("kubernetes_cluster_id",))
-            name = self._known(resource, "name") or synthetic_name(resource.address)
+            name = self._known(resource, "name") or stand_in(resource.address)
             return f"{cluster}/agentPools/{name}" if isinstance(cluster, str) else Unknown(AFTER_APPLY)
         if kind == "azurerm_role_definition":
             guid = self._known(resource, "role_definition_id") or synthetic_name(resource.address)
@@ -134,7 +139,7 @@ class Mapping:
         if kind == "azapi_resource":
             parent = self.reference_id(resource, ("parent_id",))
             arm_type = str(resource.values.get("type", "")).split("@", 1)[0]
-            name = self._known(resource, "name") or synthetic_name(resource.address)
+            name = self._known(resource, "name") or stand_in(resource.address)
             if isinstance(parent, str) and "/" in arm_type:
                 return f"{parent.rstrip('/')}/providers/{arm_type}/{name}"
             return Unknown(AFTER_APPLY)
@@ -142,9 +147,9 @@ class Mapping:
         if shape is None:
             return Unknown(AFTER_APPLY)
         arm_type, parents = shape
-        group = self._known(resource, "resource_group_name") or synthetic_name(resource.address + "#group")
-        names = [self._known(resource, p) or synthetic_name(f"{resource.address}#{p}") for p in parents]
-        names.append(self._known(resource, "name") or synthetic_name(resource.address))
+        group = self._known(resource, "resource_group_name") or stand_in(resource.address + ".resource_group_name")
+        names = [self._known(resource, p) or stand_in(f"{resource.address}.{p}") for p in parents]
+        names.append(self._known(resource, "name") or stand_in(resource.address))
         namespace, *types = arm_type.split("/")
         path = "/".join(f"{t}/{n}" for t, n in zip(types, names))
         return f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}/providers/{namespace}/{path}"

@@ -97,7 +97,7 @@ class Evaluator:
             return self.eval(yes if _truthy(test) else no)
         if kind == "unary_operation":
             operator = node.children[0].type
-            value = self.eval(node.named_children[-1])
+            value = self._operand([c for c in node.children[1:] if c.is_named])
             if isinstance(value, Unknown):
                 return value
             return (not value) if operator == "!" else -value
@@ -164,12 +164,12 @@ class Evaluator:
         return value
 
     def _binary(self, node) -> object:
-        left_node, right_node = node.named_children[0], node.named_children[-1]
-        operator = next(c.type for c in node.children if not c.is_named)
-        left = self.eval(left_node)
+        split = next(i for i, c in enumerate(node.children) if not c.is_named and c.type not in ("(", ")"))
+        operator = node.children[split].type
+        left = self._operand([c for c in node.children[:split] if c.is_named])
         if operator == "&&" and left is False or operator == "||" and left is True:
             return left
-        right = self.eval(right_node)
+        right = self._operand([c for c in node.children[split + 1:] if c.is_named])
         unknown = _unknown_in(left, right)
         if unknown is not None:
             return Unknown(unknown.reason)
@@ -181,6 +181,14 @@ class Evaluator:
         if operator in "+-*/%<><=>=" and operator not in ("==", "!="):
             left, right = _number(left), _number(right)
         return operations[operator](left, right)
+
+    def _operand(self, nodes: list) -> object:
+        """An operand, which the grammar gives as a flat run of nodes (`var`, `.x`, `[0]`)."""
+        if len(nodes) == 1:
+            return self.eval(nodes[0])
+        if nodes and nodes[0].type == "variable_expr":
+            return self._traversal(nodes[0], nodes[1:])
+        return self._apply(self.eval(nodes[0]), nodes[1:]) if nodes else Unknown("empty operand")
 
     def _template(self, parts: list) -> object:
         pieces: list[str] = []
@@ -223,7 +231,7 @@ class Evaluator:
     def _try(self, name: str, args: list) -> object:
         for arg in args:
             value = self.eval(arg)
-            if not isinstance(value, Unknown) or not value.reason.startswith(("expression could not", "no attribute")):
+            if not isinstance(value, Unknown) or not value.reason.startswith(("expression could not", "no attribute")) and "is not declared" not in value.reason:
                 if name == "can":
                     return Unknown(value.reason) if isinstance(value, Unknown) else True
                 return value
