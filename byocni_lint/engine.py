@@ -25,6 +25,9 @@ class Options:
     parameters: str | None = None
     today: date = field(default_factory=date.today)
     debug: bool = False  # re-raise internal errors instead of recording them
+    tf_dir: str | None = None  # Terraform: configuration folder of the plans (--tf-dir)
+    tf_var_files: tuple[str, ...] = ()  # --tf-var-file, as terraform -var-file
+    tf_vars: tuple[str, ...] = ()  # --tf-var NAME=VALUE, as terraform -var
 
 
 @dataclass

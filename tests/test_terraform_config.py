@@ -214,3 +214,18 @@ def test_corpus_configurations(tmp_path, name):
     run = lint(folder / "main.tf")
     assert read_problems(run) == [] and run.internal_errors == [] and run.files_linted == 1
     assert {(f.rule_id, f.location.span.line) for f in run.findings if f.rule_id != "BYO901"} == CORPUS_EXPECTATIONS[name]
+
+
+def test_tf_var_flag_and_var_file(tmp_path):
+    from helpers import cli
+
+    text = 'variable "pod_cidr" {}\n' + CLUSTER.replace(
+        "SUBNET", '"/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s"').replace("POD", "var.pod_cidr")
+    main = _write(tmp_path / "cfg", text)
+    unset = lint(main)
+    assert any("variable pod_cidr has no value" in f.message for f in unset.findings)
+    assert of(lint(main, tf_vars=("pod_cidr=169.254.0.0/16",)).findings, "BYO003")
+    (tmp_path / "prod.tfvars").write_text('pod_cidr = "172.31.0.0/16"\n')
+    assert of(lint(main, tf_var_files=(str(tmp_path / "prod.tfvars"),)).findings, "BYO003")
+    done = cli(main, "--tf-var", "pod_cidr=172.30.0.0/16")
+    assert done.returncode == 1 and "BYO003" in done.stdout

@@ -306,11 +306,13 @@ def variable_values(folder: Path, display: str, run, notes: list) -> dict:
             values[name] = evaluator.eval(attribute.expr)
     for assignment in getattr(run.options, "tf_vars", None) or ():
         name, _, text = str(assignment).partition("=")
-        try:
-            hcl = parse(f"v = {text}", "--tf-var")
-            values[name.strip()] = Evaluator(lambda *a: Unknown("not a constant")).eval(hcl.body.attributes["v"].expr)
-        except (HclSyntaxError, KeyError):
-            values[name.strip()] = text  # -var takes a bare string as a string
+        values[name.strip()] = text  # -var takes a value as a string unless it is a collection or quoted
+        if text.strip()[:1] in ("[", "{", '"'):
+            try:
+                hcl = parse(f"v = {text}", "--tf-var")
+                values[name.strip()] = Evaluator(lambda *a: Unknown("not a constant")).eval(hcl.body.attributes["v"].expr)
+            except (HclSyntaxError, KeyError):
+                pass
     return values
 
 
