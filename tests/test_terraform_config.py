@@ -229,3 +229,23 @@ def test_tf_var_flag_and_var_file(tmp_path):
     assert of(lint(main, tf_var_files=(str(tmp_path / "prod.tfvars"),)).findings, "BYO003")
     done = cli(main, "--tf-var", "pod_cidr=172.30.0.0/16")
     assert done.returncode == 1 and "BYO003" in done.stdout
+
+
+def test_registry_module_installed_by_terraform_init_is_evaluated(tmp_path):
+    root = tmp_path / "cfg"
+    _write(root, 'module "aks" {\n  source  = "example/aks/azurerm"\n  version = "1.0.0"\n  pod_cidr = "172.30.0.0/16"\n}\n')
+    installed = root / ".terraform" / "modules" / "aks"
+    _write(installed, 'variable "pod_cidr" {}\n' + CLUSTER.replace(
+        "SUBNET", '"/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s"').replace("POD", "var.pod_cidr"))
+    (root / ".terraform" / "modules" / "modules.json").write_text(
+        '{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"aks","Source":"registry.terraform.io/example/aks/azurerm","Version":"1.0.0","Dir":".terraform/modules/aks"}]}')
+    (finding,) = of(lint(root / "main.tf").findings, "BYO003")
+    assert finding.location.path.endswith(".terraform/modules/aks/main.tf")
+
+
+def test_plan_and_configuration_together_judge_once(tmp_path):
+    folder = plans._copy(tmp_path)
+    _policy(folder)
+    run = lint(folder)
+    findings = of(run.findings, "BYO008")
+    assert len(findings) == 1 and findings[0].location.path.endswith("main.tf")

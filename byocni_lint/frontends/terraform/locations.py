@@ -18,8 +18,10 @@ Position = tuple
 class Configuration:
     """The `.tf` files of one module folder, parsed, with the modules they call (local sources only)."""
 
-    def __init__(self, folder: Path, display: str, read: Callable[[Path, str], str | None], depth: int = 0) -> None:
+    def __init__(self, folder: Path, display: str, read: Callable[[Path, str], str | None], depth: int = 0,
+                 root: "Configuration | None" = None, key: str = "") -> None:
         self.folder, self.display = folder, display
+        self.root, self.key = root or self, key
         self.files: list[HclFile] = []
         self.errors: list[tuple[str, HclSyntaxError, object]] = []
         for path in sorted(folder.glob("*.tf")):
@@ -56,12 +58,35 @@ class Configuration:
                 written = literal(source.expr) if source is not None else None
             except NotLiteral:
                 written = None
-            if isinstance(written, str) and written.startswith(("./", "../")) and self.depth < 16:
+            key = f"{self.key}.{name}" if self.key else name
+            if isinstance(written, str) and written.startswith(("./", "../")):
+                relative = str(Path(self.display) / written) if self.display else written
                 folder = (self.folder / written).resolve()
-                display = str(Path(self.display) / written) if self.display else written
-                if folder.is_dir():
-                    self._children[name] = Configuration(folder, _tidy(display), self._read, self.depth + 1)
+            else:
+                installed = self.root.installed_modules().get(key)
+                relative = str(Path(self.root.display) / installed) if installed else None
+                folder = (self.root.folder / installed).resolve() if installed else None
+            if folder is not None and folder.is_dir() and self.depth < 16:
+                self._children[name] = Configuration(folder, _tidy(relative), self._read, self.depth + 1, self.root, key)
         return self._children[name]
+
+    def installed_modules(self) -> dict[str, str]:
+        """Module key -> folder, from `.terraform/modules/modules.json` (what `terraform init` downloaded)."""
+        if not hasattr(self, "_installed"):
+            self._installed: dict[str, str] = {}
+            path = self.folder / ".terraform" / "modules" / "modules.json"
+            if path.is_file():
+                import json
+
+                text = self._read(path, str(Path(self.display) / ".terraform/modules/modules.json"))
+                try:
+                    entries = json.loads(text or "{}").get("Modules", [])
+                except (ValueError, AttributeError):
+                    entries = []
+                for entry in entries if isinstance(entries, list) else []:
+                    if isinstance(entry, dict) and isinstance(entry.get("Key"), str) and isinstance(entry.get("Dir"), str):
+                        self._installed[entry["Key"]] = entry["Dir"]
+        return self._installed
 
     def for_module(self, module_path: list[str]) -> "Configuration | None":
         config: Configuration | None = self
