@@ -119,7 +119,7 @@ class _Linter:
                     continue
                 model.format = unit.format
                 clusters += sum(1 for cluster in model.clusters if cluster.is_byocni)
-                self.check(model, unit.display)
+                self.check(model, unit.display, unit.report_only)
                 if self.keep_models:
                     models.append(model)
         for display in run.unsupported:
@@ -131,14 +131,17 @@ class _Linter:
                        self.internal_errors, dict(kinds), found.skipped_by_suffix(),
                        [*found.unsupported, *run.unsupported], clusters, models)
 
-    def check(self, model, display: str) -> None:
+    def check(self, model, display: str, report_only: frozenset[str] | None = None) -> None:
+        from os.path import normpath
+
         from byocni_lint.checks.context import CheckContext
 
         for rule_id, check_function in self.checks.items():
             context = CheckContext(self.rulebook[rule_id], self.options.today, model.format)
             self.attempt(display, rule_id, check_function, model, context)
             for finding in context.findings:
-                self.add(finding)
+                if report_only is None or normpath(finding.location.path) in report_only:
+                    self.add(finding)
 
     def attempt(self, path: str, stage: str, function, *args):
         """Run one stage for one file; a bug met there must not stop the other files and rules, so it is

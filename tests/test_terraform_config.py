@@ -239,7 +239,7 @@ def test_registry_module_installed_by_terraform_init_is_evaluated(tmp_path):
         "SUBNET", '"/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s"').replace("POD", "var.pod_cidr"))
     (root / ".terraform" / "modules" / "modules.json").write_text(
         '{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"aks","Source":"registry.terraform.io/example/aks/azurerm","Version":"1.0.0","Dir":".terraform/modules/aks"}]}')
-    (finding,) = of(lint(root / "main.tf").findings, "BYO003")
+    (finding,) = of(lint(root).findings, "BYO003")
     assert finding.location.path.endswith(".terraform/modules/aks/main.tf")
 
 
@@ -249,3 +249,19 @@ def test_plan_and_configuration_together_judge_once(tmp_path):
     run = lint(folder)
     findings = of(run.findings, "BYO008")
     assert len(findings) == 1 and findings[0].location.path.endswith("main.tf")
+
+
+def test_a_tf_file_named_alone_lints_its_folder_and_reports_in_it(tmp_path):
+    folder = plans._copy(tmp_path)
+    _policy(folder)
+    _reader(folder)
+    (folder / "plan.json").unlink()
+    network = folder / "modules" / "network"
+    shutil.copytree(network, folder / "net")
+    named = lint(folder / "main.tf")
+    assert {f.rule_id for f in named.findings if f.rule_id != "BYO901"} == {"BYO006", "BYO008"}
+    other = folder / "variables.tf"
+    other.write_text('variable "unused" {\n  default = 1\n}\n')
+    only_other = lint(other)
+    assert read_problems(only_other) == [] and of(only_other.findings, "BYO008") == []
+    assert of(lint(folder).findings, "BYO008")

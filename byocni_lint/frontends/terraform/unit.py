@@ -22,15 +22,26 @@ def units(files: list[ClaimedFile], run) -> Iterator[Unit]:
     plan_folders = {_config_folder(f.path, run) for f in plans}
     for claimed in plans:
         yield Unit(claimed.display, lambda claimed=claimed: build_plan(claimed, run), format="terraform")
-    folders: dict[Path, ClaimedFile] = {}
+    folders: dict[Path, list[ClaimedFile]] = {}
     for claimed in files:
         if claimed.kind in (CONFIG, VARIABLES):
-            folders.setdefault(claimed.path.parent.resolve(), claimed)
-    for folder, claimed in folders.items():
+            folders.setdefault(claimed.path.parent.resolve(), []).append(claimed)
+    for folder, claimed_files in folders.items():
         if folder in plan_folders:
             continue
+        claimed = claimed_files[0]
         yield Unit(claimed.display, lambda folder=folder, claimed=claimed: build_config(folder, claimed, run),
-                   format="terraform")
+                   format="terraform", report_only=_named_only(claimed_files))
+
+
+def _named_only(claimed_files: list[ClaimedFile]) -> frozenset[str] | None:
+    """Files named one by one (as pre-commit passes changed files): the whole folder is evaluated, and
+    rule findings are reported in the named files. A folder named as a whole reports everywhere."""
+    import os
+
+    if not all(c.explicit for c in claimed_files):
+        return None
+    return frozenset(os.path.normpath(c.display) for c in claimed_files)
 
 
 def build_config(folder: Path, claimed: ClaimedFile, run):
@@ -38,7 +49,9 @@ def build_config(folder: Path, claimed: ClaimedFile, run):
     from byocni_lint.frontends.terraform.config import configuration_resources, variable_values
     from byocni_lint.frontends.terraform.locations import Configuration
 
-    display = str(Path(claimed.display).parent)
+    import os
+
+    display = os.path.normpath(str(Path(claimed.display).parent))
     config = Configuration(folder, display, run.read_text)
     for shown, error, source in config.errors:
         run.problem("BYO900", f"cannot read Terraform file: {error}", Location(shown, source.span(error.start, error.end)))
