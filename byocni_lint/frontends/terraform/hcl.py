@@ -86,7 +86,10 @@ def parse(text: str, path: str) -> HclFile:
         raise HclSyntaxError("HCL syntax error" if bad.type == "ERROR" else f"missing {bad.type}",
                              offsets(bad.start_byte), offsets(bad.end_byte))
     body_node = next((child for child in root.named_children if child.type == "body"), None)
-    return HclFile(Source(path, text), _body(body_node, offsets) if body_node else Body(), offsets)
+    try:
+        return HclFile(Source(path, text), _body(body_node, offsets) if body_node else Body(), offsets)
+    except RecursionError:
+        raise HclSyntaxError("blocks nested too deeply", 0, 0) from None
 
 
 def _first_error(node):

@@ -131,11 +131,12 @@ def _model(resources, config, plan, claimed: ClaimedFile, run, notes: list, sour
     from byocni_lint.model import Model
 
     mapping = Mapping(resources)
+    template = mapping.template(source) if mapping.resources and source is not None else None
     for message, where in notes + mapping.notes:
         run.note(message, Location(where[0].path, where[0].span(where[1], where[2])))
-    if not mapping.resources or source is None:
+    if template is None:
         return Model(source=claimed.display)
-    model = run.arm_model(mapping.template(source), claimed.display, format="terraform")
+    model = run.arm_model(template, claimed.display, format="terraform")
     if model is not None:
         _provider_versions(model, mapping, config, plan, run)
     return model
