@@ -265,3 +265,62 @@ def test_a_tf_file_named_alone_lints_its_folder_and_reports_in_it(tmp_path):
     only_other = lint(other)
     assert read_problems(only_other) == [] and of(only_other.findings, "BYO008") == []
     assert of(lint(folder).findings, "BYO008")
+
+
+NODE_SUBNET = '''
+resource "azurerm_subnet" "nodes" {
+  name                 = "nodes"
+  resource_group_name  = "rg"
+  virtual_network_name = "vnet"
+  address_prefixes     = ["10.0.1.0/24"]
+}
+resource "azurerm_network_security_group" "deny" {
+  name                = "deny"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  security_rule {
+    name                       = "deny-all"
+    priority                   = 100
+    direction                  = "Inbound"
+    access                     = "Deny"
+    protocol                   = "*"
+    source_address_prefix      = "*"
+    source_port_range          = "*"
+    destination_address_prefix = "*"
+    destination_port_range     = "*"
+  }
+}
+'''
+
+
+def test_nic_nsg_association_is_not_a_subnet_nsg(tmp_path):
+    text = NODE_SUBNET + '''
+resource "azurerm_network_interface_security_group_association" "nic" {
+  network_interface_id      = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic"
+  network_security_group_id = azurerm_network_security_group.deny.id
+}
+''' + CLUSTER.replace("SUBNET", "azurerm_subnet.nodes.id").replace("POD", '"192.168.0.0/16"')
+    main = _write(tmp_path / "cfg", text)
+    assert of(lint(main).findings, "BYO005") == []
+    (tmp_path / "cfg" / "assoc.tf").write_text('''
+resource "azurerm_subnet_network_security_group_association" "nodes" {
+  subnet_id                 = azurerm_subnet.nodes.id
+  network_security_group_id = azurerm_network_security_group.deny.id
+}
+''')
+    assert of(lint(tmp_path / "cfg").findings, "BYO005")
+
+
+def test_data_source_subnet_is_existing_not_deployed(tmp_path):
+    text = '''
+data "azurerm_subnet" "nodes" {
+  name                 = "nodes"
+  resource_group_name  = "rg"
+  virtual_network_name = "vnet"
+}
+''' + CLUSTER.replace("SUBNET", "data.azurerm_subnet.nodes.id").replace("POD", '"192.168.0.0/16"')
+    run = lint(_write(tmp_path / "cfg", text))
+    (model,) = model_values_of(tmp_path / "cfg" / "main.tf")
+    assert model["subnets"] == [] and model["clusters"]
+    assert "/subnets/nodes" in str(model["clusters"][0]["pools"][0]["vnet_subnet_id"])
+    assert {f.severity.label for f in run.findings if f.rule_id != "BYO006"} <= {"note"}
