@@ -345,3 +345,36 @@ def test_plan_and_arm_give_the_same_model():
     plan = model_values_of(VALID / "plan.json")
     assert arm[0]["clusters"] and arm[0]["subnets"] and arm[0]["role_assignments"]
     assert _comparable(plan) == _comparable(arm)
+
+
+def test_indexed_instances_link_by_their_key(tmp_path):
+    """`azurerm_subnet.nodes[1].id` in the configuration links the pool to that instance only."""
+    def subnet(index, delegated):
+        return {"address": f"azurerm_subnet.nodes[{index}]", "mode": "managed", "type": "azurerm_subnet", "name": "nodes",
+                "index": index, "values": {"name": f"snet-{index}", "resource_group_name": "rg", "virtual_network_name": "vnet",
+                                           "address_prefixes": [f"10.0.{index}.0/24"],
+                                           "delegation": [{"name": "d", "service_delegation": [{"name": "Microsoft.Web/serverFarms"}]}] if delegated else []}}
+    cluster = {"address": "azurerm_kubernetes_cluster.aks", "mode": "managed", "type": "azurerm_kubernetes_cluster", "name": "aks",
+               "values": {"name": "aks", "resource_group_name": "rg", "default_node_pool": [{"name": "system"}],
+                          "network_profile": [{"network_plugin": "none", "pod_cidr": "192.168.0.0/16"}]}}
+    changes = [{"address": r["address"], "type": r["type"], "change": {"actions": ["create"], "after": r["values"],
+                "after_unknown": {"id": True, **({"default_node_pool": [{"vnet_subnet_id": True}]} if r is cluster else {})}}}
+               for r in (subnet(0, True), subnet(1, False), cluster)]
+    config = {"root_module": {"resources": [
+        {"address": "azurerm_subnet.nodes", "type": "azurerm_subnet", "name": "nodes", "count_expression": {"constant_value": 2},
+         "expressions": {"name": {"references": ["count.index"]}}},
+        {"address": "azurerm_kubernetes_cluster.aks", "type": "azurerm_kubernetes_cluster", "name": "aks",
+         "expressions": {"default_node_pool": [{"vnet_subnet_id": {"references": ["azurerm_subnet.nodes[1].id", "azurerm_subnet.nodes[1]", "azurerm_subnet.nodes"]}}]}}]}}
+    plan = {"format_version": "1.2", "terraform_version": "1.6.6",
+            "planned_values": {"root_module": {"resources": [subnet(0, True), subnet(1, False), cluster]}},
+            "resource_changes": changes, "configuration": config}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan, indent=1))
+    from helpers import model_values_of
+
+    (model,) = model_values_of(path)
+    assert model["clusters"][0]["pools"][0]["subnet"].endswith("/subnets/snet-1")
+    assert of(lint(path).findings, "BYO004") == []
+    config["root_module"]["resources"][1]["expressions"]["default_node_pool"][0]["vnet_subnet_id"]["references"][0] = "azurerm_subnet.nodes[0].id"
+    path.write_text(json.dumps(plan, indent=1))
+    assert of(lint(path).findings, "BYO004")
