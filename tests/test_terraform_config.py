@@ -324,3 +324,10 @@ data "azurerm_subnet" "nodes" {
     assert model["subnets"] == [] and model["clusters"]
     assert "/subnets/nodes" in str(model["clusters"][0]["pools"][0]["vnet_subnet_id"])
     assert {f.severity.label for f in run.findings if f.rule_id != "BYO006"} <= {"note"}
+
+
+def test_local_module_folder_is_not_linted_as_a_root(tmp_path):
+    main = _config_only(plans._copy(tmp_path))
+    run = lint(main.parent)
+    assert run.files_linted == 2 and read_problems(run) == []
+    assert not any("has no value" in f.message for f in run.findings)

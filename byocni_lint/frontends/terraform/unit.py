@@ -7,6 +7,7 @@ each such folder gets one located note, so a configuration is never passed unrea
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -26,12 +27,31 @@ def units(files: list[ClaimedFile], run) -> Iterator[Unit]:
     for claimed in files:
         if claimed.kind in (CONFIG, VARIABLES):
             folders.setdefault(claimed.path.parent.resolve(), []).append(claimed)
+    called = _called_module_folders(folders)
     for folder, claimed_files in folders.items():
-        if folder in plan_folders:
-            continue
+        if folder in plan_folders or (folder in called and not any(c.explicit for c in claimed_files)):
+            continue  # a local module is linted with the inputs its caller gives it, not as a root
         claimed = claimed_files[0]
         yield Unit(claimed.display, lambda folder=folder, claimed=claimed: build_config(folder, claimed, run),
                    format="terraform", report_only=_named_only(claimed_files))
+
+
+_LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"', re.MULTILINE)
+
+
+def _called_module_folders(folders: dict) -> set:
+    """Folders that another claimed folder calls as a local module (a cheap look at `source = "./..."`;
+    the real parse happens when the caller is evaluated)."""
+    called = set()
+    for folder in folders:
+        for path in folder.glob("*.tf"):
+            try:
+                with path.open("rb") as handle:
+                    text = handle.read(1_000_000).decode("utf-8", "replace")
+            except OSError:
+                continue
+            called.update((folder / source).resolve() for source in _LOCAL_SOURCE.findall(text))
+    return called
 
 
 def _named_only(claimed_files: list[ClaimedFile]) -> frozenset[str] | None:
