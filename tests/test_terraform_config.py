@@ -331,3 +331,12 @@ def test_local_module_folder_is_not_linted_as_a_root(tmp_path):
     run = lint(main.parent)
     assert run.files_linted == 2 and read_problems(run) == []
     assert not any("has no value" in f.message for f in run.findings)
+
+
+def test_benchmark_terraform_tree_is_a_clean_byocni_configuration(tmp_path):
+    from byocni_lint import bench
+
+    ((label, timing, findings),) = bench._terraform_tree(tmp_path / "tf", 1)
+    assert findings == "0 findings" and timing.endswith(" ms")
+    run = lints_clean(tmp_path / "tf", files=2)
+    assert run.clusters == 1
