@@ -105,7 +105,7 @@ def powershell_scripts(text: str) -> list[Script]:
         for index in range(dollar, value_start):
             chars[index] = ""
         chars[dollar] = match.group(1) + "="
-        if not re.fullmatch(r"\"[^\"$`]*\"|'[^']*'|[^\s;|`$()'\"]+", match.group(2)):
+        if not re.fullmatch(r"\"[^\"$`]*\"|'[^']*'|[0-9][\w./:-]*", match.group(2)):  # a bare word is a call
             for index in range(value_start, value_end):
                 chars[index] = ""
             chars[value_start] = "\uE000"
