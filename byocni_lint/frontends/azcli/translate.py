@@ -85,6 +85,8 @@ def _resource(resource: dict, source, nodes) -> object:
 
 def _node(value: object, source, nodes, span: tuple[int, int]) -> object:
     """Lit trees -> position-carrying nodes; containers take the span of the command that wrote them."""
+    if hasattr(value, "source"):
+        return value  # already a node (a converted resource inside a nested deployment)
     if isinstance(value, Lit):
         if value.unknown is not None or value.value is None:
             return nodes.unknown_node(value.unknown or "unknown", source, value.start, value.end)
