@@ -56,3 +56,13 @@ def test_role_assignment_by_role_name_and_assignee_name() -> None:
     [assignment] = resources(text)
     assert "4d97b98b-1d4f-4787-a291-c67834d212e7" in assignment["properties"]["roleDefinitionId"].value
     assert assignment["properties"]["principalId"].unknown  # resolved by Entra ID at run time
+
+
+def test_resource_group_id_substitution_is_the_group_scope() -> None:
+    text = ("SCOPE=$(az group show -n rg-net --query id -o tsv)\n"
+            "az role assignment create --role 4d97b98b-1d4f-4787-a291-c67834d212e7 --assignee-object-id "
+            "00000000-0000-0000-0000-000000000001 --scope $SCOPE\n")
+    [assignment] = resources(text)
+    assert assignment["scope"].value == ("[format('/subscriptions/{0}/resourceGroups/{1}', "
+                                         "subscription().subscriptionId, 'rg-net')]")
+    assert assignment["properties"]["principalId"].value == "00000000-0000-0000-0000-000000000001"

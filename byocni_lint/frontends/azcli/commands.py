@@ -30,6 +30,7 @@ ROUTE_TABLE = "Microsoft.Network/routeTables"
 ROUTE = "Microsoft.Network/routeTables/routes"
 NAT = "Microsoft.Network/natGateways"
 IDENTITY = "Microsoft.ManagedIdentity/userAssignedIdentities"
+RESOURCE_GROUP = "Microsoft.Resources/resourceGroups"
 ROLE_ASSIGNMENT = "Microsoft.Authorization/roleAssignments"
 API = {CLUSTER: "2024-02-01", IDENTITY: "2023-01-31"}
 
@@ -148,7 +149,7 @@ def query_ref(call: AzCall, primary_subscription: object = None) -> Ref | None:
 
 def _target(call: AzCall) -> tuple[str, list[str | None]] | None:
     name = _text(call.one("--name"))
-    groups = {("aks",): (CLUSTER, [name]), ("identity",): (IDENTITY, [name]),
+    groups = {("group",): (RESOURCE_GROUP, [name]), ("aks",): (CLUSTER, [name]), ("identity",): (IDENTITY, [name]),
               ("network", "vnet"): (VNET, [name]), ("network", "nsg"): (NSG, [name]),
               ("network", "route-table"): (ROUTE_TABLE, [name]), ("network", "nat", "gateway"): (NAT, [name]),
               ("network", "vnet", "subnet"): (SUBNET, [_text(call.one("--vnet-name")), name])}
@@ -197,6 +198,9 @@ class TemplateBuilder:
 
     def ref_value(self, ref: Ref, start: int, end: int) -> Lit:
         names = ", ".join(_quote(n) for n in ref.names)
+        if ref.type == RESOURCE_GROUP:
+            return Lit(f"[format('/subscriptions/{{0}}/resourceGroups/{{1}}', subscription().subscriptionId, {names})]",
+                       start, end, expression=True)
         if ref.group_known:
             target = f"resourceId({_quote(ref.group or '')}, {_quote(ref.type)}, {names})"
         else:

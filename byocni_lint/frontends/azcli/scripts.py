@@ -123,6 +123,7 @@ def powershell_scripts(text: str) -> list[Script]:
 
 _MAKE_VAR = re.compile(r"^(?:override\s+|export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*([:?+!]?=|::=)\s*(.*)$", re.DOTALL)
 _MAKE_REF = re.compile(r"\$\$|\$\(([^()$]*)\)|\$\{([^{}$]*)\}")
+_INCLUDE = re.compile(r"^-?s?include[ \t]+(.+)$", re.MULTILINE)
 _CONDITIONAL = re.compile(r"^\s*(ifeq|ifneq|ifdef|ifndef|else|endif)\b")
 
 
@@ -159,7 +160,7 @@ def make_scripts(text: str) -> list[Script]:
                 variables[name] = f"$({name}) is set inside a make conditional or appended to"
             elif operator in (":=", "::=", "!="):
                 value = Snippet(text[value_start:end], list(range(value_start, end + 1)))
-                variables[name] = _expand_make(value, variables, 0) if operator != "!=" else \
+                variables[name] = _expand_make(value, variables, 0, ()) if operator != "!=" else \
                     f"$({name}) is the output of a shell command"
             else:
                 variables[name] = Snippet(text[value_start:end], list(range(value_start, end + 1)))
@@ -169,7 +170,8 @@ def make_scripts(text: str) -> list[Script]:
             in_rule = True
         elif line.strip() and not line.startswith("#"):
             in_rule = in_rule and line.startswith("\t")
-    return [Script(_expand_make(recipe, variables, 0)) for recipe in recipes]
+    includes = tuple(name for match in _INCLUDE.finditer(text) for name in match.group(1).split())
+    return [Script(_expand_make(recipe, variables, 0, includes)) for recipe in recipes]
 
 
 def _logical_lines(text: str) -> list[tuple[int, int]]:
@@ -190,7 +192,7 @@ def _logical_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _expand_make(snippet: Snippet, variables: dict, level: int) -> Snippet:
+def _expand_make(snippet: Snippet, variables: dict, level: int, includes: tuple[str, ...] = ()) -> Snippet:
     def resolve(match: re.Match) -> str | Exception | None:
         if match.group(0) == "$$":
             return "$"
@@ -199,12 +201,14 @@ def _expand_make(snippet: Snippet, variables: dict, level: int) -> Snippet:
             return ValueError(f"$({name.split()[0]} ...) is a make function the linter does not evaluate")
         value = variables.get(name)
         if value is None:
-            return ValueError(f"$({name}) is not set in the Makefile (environment or command line)")
+            where = f"an included file ({', '.join(includes)}), " if includes else ""
+            return ValueError(f"$({name}) is not set in the Makefile (it may come from {where}the environment "
+                              "or the command line)")
         if isinstance(value, str):
             return ValueError(value)
         if level > 20:
             return ValueError(f"$({name}) expands too deeply")
-        inner = _expand_make(value, variables, level + 1)
+        inner = _expand_make(value, variables, level + 1, includes)
         return _Expanded(inner)
 
     return _expand_nested(snippet, _MAKE_REF, resolve)
