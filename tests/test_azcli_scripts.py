@@ -62,3 +62,12 @@ def test_dockerfile_pins_from_image_and_pip() -> None:
     pins = [s.pin.version if s.pin else None for s in scripts.docker_scripts(text)]
     assert pins == ["2.30.0", None, "2.38.0", None]
     assert ("create.sh", pins[2]) in [(w.rsplit("/", 1)[-1], p.version if p else None) for w, p in scripts.docker_runs(text)]
+
+
+def test_github_step_outputs_written_from_literals() -> None:
+    text = ("jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - id: vars\n        run: |\n"
+            "          echo \"cidr=10.6.0.0/16\" >> $GITHUB_OUTPUT\n          echo \"sha=$(git rev-parse HEAD)\" >> $GITHUB_OUTPUT\n"
+            "      - run: az aks create --pod-cidr ${{ steps.vars.outputs.cidr }} -n ${{ steps.vars.outputs.sha }}\n")
+    [call] = calls(scripts.github_scripts(text))
+    assert call.one("--pod-cidr").text == "10.6.0.0/16"
+    assert call.one("--name").text is None

@@ -369,10 +369,14 @@ def _word_of(snippet: Snippet, start: int, end: int) -> Word:
 _GH_EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 
-def github_expander(env: Env) -> Callable[[Snippet], Snippet]:
-    """`${{ env.NAME }}` from the workflow/job/step `env:`; every other expression is unknown."""
+def github_expander(env: Env, outputs: Env | None = None) -> Callable[[Snippet], Snippet]:
+    """`${{ env.NAME }}` from the workflow/job/step `env:` and `${{ steps.ID.outputs.NAME }}` written
+    from literals by an earlier step; every other expression is unknown."""
     def resolve(match: re.Match):
         expression = match.group(1)
+        output = (outputs or {}).get(expression)
+        if output is not None:
+            return output.text if output.text is not None else ValueError(output.unknown or "unknown")
         name = re.fullmatch(r"env\.([A-Za-z_][\w-]*)", expression)
         if name and name.group(1) in env and env[name.group(1)].text is not None:
             return env[name.group(1)].text
@@ -393,6 +397,7 @@ def github_scripts(text: str) -> list[Script]:
     if not getattr(jobs, "tag", "").endswith(":map"):
         return scripts
     for _, job in jobs.value:
+        outputs: Env = {}  # steps.<id>.outputs.<name> written from literals
         job_env = dict(workflow_env)
         scalar_env(mapping_get(job, "env"), text, job_env, github_expander(job_env))
         container = mapping_get(job, "container")
@@ -402,14 +407,18 @@ def github_scripts(text: str) -> list[Script]:
         steps = mapping_get(job, "steps")
         for step in getattr(steps, "value", []) if getattr(steps, "tag", "").endswith(":seq") else []:
             step_env = dict(job_env)
-            scalar_env(mapping_get(step, "env"), text, step_env, github_expander(step_env))
-            expander = github_expander(step_env)
+            scalar_env(mapping_get(step, "env"), text, step_env, github_expander(step_env, outputs))
+            expander = github_expander(step_env, outputs)
             run = mapping_get(step, "run")
             uses = mapping_get(step, "uses")
             shell = mapping_get(step, "shell")
             powershell = getattr(shell, "value", "") in ("pwsh", "powershell")
             if run is not None and isinstance(run.value, str):
-                scripts.append(Script(expander(scalar_snippet(run, text)), dict(step_env), job_pin, powershell))
+                script = Script(expander(scalar_snippet(run, text)), dict(step_env), job_pin, powershell)
+                scripts.append(script)
+                step_id = mapping_get(step, "id")
+                if step_id is not None:
+                    outputs.update(_step_outputs(str(step_id.value), script))
             elif uses is not None and str(uses.value).lower().startswith("azure/cli@"):
                 inputs = mapping_get(step, "with")
                 script = mapping_get(inputs, "inlineScript")
@@ -417,6 +426,25 @@ def github_scripts(text: str) -> list[Script]:
                     scripts.append(Script(expander(scalar_snippet(script, text)), dict(step_env),
                                           _action_pin(mapping_get(inputs, "azcliversion"), expander, text)))
     return scripts
+
+
+def _step_outputs(step_id: str, script: Script) -> Env:
+    """`echo "name=value" >> $GITHUB_OUTPUT` lines of a step, as `steps.<id>.outputs.<name>`."""
+    from byocni_lint.frontends.azcli.words import parse
+
+    found: Env = {}
+    for command in parse(script.snippet, dict(script.env)):
+        if not command.words or command.words[0].text != "echo" or len(command.words) != 2:
+            continue
+        if not any("GITHUB_OUTPUT" in target.raw for target in command.redirects):
+            continue
+        written = command.words[1]
+        name, equals, _ = written.raw.strip("\"'").partition("=")
+        if equals and re.fullmatch(r"[\w-]+", name):
+            value = Word([Piece(written.text.partition("=")[2], written.start, written.end)], written.raw) \
+                if written.text is not None else unknown_word(written.unknown or "unknown", written.start, written.end)
+            found[f"steps.{step_id}.outputs.{name}"] = value
+    return found
 
 
 def _action_pin(node, expander, text: str) -> Pin | None:

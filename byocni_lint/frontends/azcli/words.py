@@ -95,7 +95,7 @@ class Command:
     words: list[Word]
     start: int
     end: int
-    nested: bool = False
+    redirects: list[Word] = field(default_factory=list)  # targets of `>`/`>>` (e.g. "$GITHUB_OUTPUT")
 
 
 Env = dict[str, Word]
@@ -184,6 +184,7 @@ class _Scanner:
     def command(self) -> None:
         start = self.i
         words: list[Word] = []
+        self.targets: list[Word] = []
         while True:
             self.skip_blanks()
             if self.i >= len(self.t) or self.t[self.i] in _OPERATORS:
@@ -219,7 +220,9 @@ class _Scanner:
             self.i += 1
         self.skip_blanks()
         if self.i < len(t) and t[self.i] not in _OPERATORS:
-            self.word()
+            target = self.word()
+            if target is not None:
+                self.targets.append(target)
 
     def finish(self, words: list[Word], start: int) -> None:
         while words and words[0].raw in _PREFIX:
@@ -258,7 +261,7 @@ class _Scanner:
         if index == len(words):
             self.assign_all(pending)
             return
-        self.commands.append(Command(words[index:], self.off(start), self.s.end(self.i), nested=self.depth > 0))
+        self.commands.append(Command(words[index:], self.off(start), self.s.end(self.i), self.targets))
 
     def assign_all(self, words: list[Word]) -> None:
         for word in words:
