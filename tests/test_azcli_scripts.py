@@ -71,3 +71,13 @@ def test_github_step_outputs_written_from_literals() -> None:
     [call] = calls(scripts.github_scripts(text))
     assert call.one("--pod-cidr").text == "10.6.0.0/16"
     assert call.one("--name").text is None
+
+
+def test_requirements_file_pin() -> None:
+    from byocni_lint.load.jsonc import Source
+
+    requirements = "requests==2.0\nazure-cli == 2.37.0\n"
+    source = Source("requirements.txt", requirements)
+    words = parse(scripts.Snippet.plain("pip3 install -r requirements.txt\n"))[0].words
+    pin = scripts.pip_pin(words, lambda name: (requirements, source) if name == "requirements.txt" else None)
+    assert pin.version == "2.37.0" and requirements[pin.start:pin.end] == "2.37.0" and pin.source is source

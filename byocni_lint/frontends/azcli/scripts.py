@@ -300,15 +300,33 @@ def image_pin(image: str, start: int, end: int) -> Pin | None:
 _PIP = re.compile(r"azure-cli==([0-9][\w.]*)")
 
 
-def pip_pin(words: list[Word]) -> Pin | None:
-    """`pip install azure-cli==X` (also `pip3`, `python -m pip`)."""
+Requirements = Callable[[str], "tuple[str, object] | None"]
+"""A requirements file named by `pip install -r NAME` -> its text and jsonc.Source, when readable."""
+
+
+def pip_pin(words: list[Word], requirements: Requirements | None = None) -> Pin | None:
+    """`pip install azure-cli==X` (also `pip3`, `python -m pip`), or an `azure-cli==X` line of a
+    requirements file it installs with `-r`."""
     texts = [w.text or "" for w in words]
     if "install" not in texts or not any(t.rsplit("/", 1)[-1].startswith("pip") for t in texts):
         return None
-    for word in words:
+    for index, word in enumerate(words):
         match = _PIP.fullmatch(word.text or "")
         if match:
             return Pin(match.group(1), word.start, word.end, f"pip install {word.text}")
+        if word.text in ("-r", "--requirement") and index + 1 < len(words) and requirements is not None:
+            named = words[index + 1].text
+            found = requirements(named) if named else None
+            if found is not None:
+                return requirements_pin(*found)
+    return None
+
+
+def requirements_pin(text: str, source) -> Pin | None:
+    """The `azure-cli==X` line of a requirements file, located there."""
+    for match in re.finditer(r"^[ \t]*azure-cli[ \t]*==[ \t]*([0-9][\w.]*)", text, re.MULTILINE | re.IGNORECASE):
+        return Pin(match.group(1), match.start(1), match.end(1), f"azure-cli=={match.group(1)} in {source.path}",
+                   source=source)
     return None
 
 

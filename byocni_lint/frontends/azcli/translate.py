@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from byocni_lint.frontends.azcli.commands import AzCall, Group, Lit, TemplateBuilder, az_call, query_ref
-from byocni_lint.frontends.azcli.scripts import Pin, Script, image_pin, pip_pin
+from byocni_lint.frontends.azcli.scripts import Pin, Requirements, Script, image_pin, pip_pin
 from byocni_lint.frontends.azcli.words import Command, Piece, parse
 
 
@@ -30,13 +30,15 @@ def _substitute(commands: list[Command], start: int, end: int) -> Piece:
     return Piece("", start, end, unknown=f"the output of {what} is known only when the script runs")
 
 
-def translate(scripts: list[Script], into: Translation | None = None) -> Translation:
-    result = into or Translation()
+def translate(scripts: list[Script], requirements: Requirements | None = None) -> Translation:
+    """Every `az` call of the scripts, in order, into one template builder; `pip install` pins the CLI
+    for the commands after it."""
+    result = Translation()
     for script in scripts:
         pin = script.pin
         env = dict(script.env)
         for command in parse(script.snippet, env, _substitute):
-            pinned = pip_pin(command.words)
+            pinned = pip_pin(command.words, requirements)
             if pinned is not None:
                 pin = pinned
                 continue

@@ -2,6 +2,8 @@
 then attach each cluster's CLI version pin (the BYO002 fact)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from byocni_lint.findings import Location
 from byocni_lint.frontends.azcli import scripts as extract
 from byocni_lint.frontends.azcli.scripts import Pin, Script
@@ -36,7 +38,7 @@ def build(claimed, dockerfiles, run):
     pin = _docker_pin(claimed, dockerfiles, run)
     if pin is not None:
         scripts = [Script(s.snippet, s.env, s.pin or pin, s.powershell) for s in scripts]
-    translation = translate(scripts)
+    translation = translate(scripts, _requirements_reader(claimed, run))
     for message, start, end in translation.builder.notes:
         run.note(message, Location(claimed.display, source.span(start, end)))
     model = run.arm_model(template(translation, source), claimed.display, format="azcli")
@@ -44,6 +46,18 @@ def build(claimed, dockerfiles, run):
         return None
     _attach_pins(model, translation, source, run)
     return model
+
+
+def _requirements_reader(claimed, run):
+    """Reads a requirements file named by `pip install -r`, relative to the script's folder."""
+    def read(name: str):
+        path = claimed.path.parent / name
+        if not path.is_file():
+            return None
+        display = str(Path(claimed.display).parent / name)
+        text = run.read_text(path, display, False)
+        return (text, Source(display, text)) if text is not None else None
+    return read
 
 
 def _docker_pin(claimed, dockerfiles, run) -> Pin | None:
