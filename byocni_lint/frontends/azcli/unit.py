@@ -27,9 +27,11 @@ def build(claimed, dockerfiles, run):
     if "az" not in text:
         return Model(source=claimed.display)  # read: nothing the CLI front end looks at
     source = Source(claimed.display, text)
+    import yaml
+
     try:
         scripts = _EXTRACTORS[claimed.kind](text)
-    except Exception as exc:  # noqa: BLE001 - YAML errors of every kind are a parse finding
+    except (yaml.YAMLError, RecursionError) as exc:  # malformed YAML (or nested beyond reason)
         mark = getattr(exc, "problem_mark", None)
         offset = mark.index if mark is not None else 0
         run.problem("BYO900", f"cannot read {claimed.kind}: {getattr(exc, 'problem', None) or exc}",
