@@ -66,3 +66,10 @@ def test_resource_group_id_substitution_is_the_group_scope() -> None:
     assert assignment["scope"].value == ("[format('/subscriptions/{0}/resourceGroups/{1}', "
                                          "subscription().subscriptionId, 'rg-net')]")
     assert assignment["properties"]["principalId"].value == "00000000-0000-0000-0000-000000000001"
+
+
+def test_enable_cilium_dataplane_is_located_at_the_flag() -> None:
+    text = "az aks create -g rg -n aks --network-plugin none --enable-cilium-dataplane\n"
+    [cluster] = resources(text)
+    dataplane = cluster["properties"]["networkProfile"]["networkDataplane"]
+    assert dataplane.value == "cilium" and text[dataplane.start:dataplane.end] == "--enable-cilium-dataplane"

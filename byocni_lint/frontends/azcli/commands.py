@@ -79,6 +79,7 @@ class AzCall:
     start: int
     end: int
     image: Word | None = None  # container image the command runs in (`docker run IMAGE az ...`)
+    flag_words: dict[str, Word] = field(default_factory=dict)  # where each flag itself is written
 
     def one(self, name: str) -> Word | None:
         values = self.flags.get(name)
@@ -110,6 +111,7 @@ def az_call(command: Command) -> AzCall | None:
         path.append(rest[0].text)
         rest = rest[1:]
     flags: dict[str, list[Word]] = {}
+    flag_words: dict[str, Word] = {}
     current: str | None = None
     for word in rest:
         text = word.text
@@ -117,13 +119,14 @@ def az_call(command: Command) -> AzCall | None:
             name, _, value = text.partition("=")
             current = ALIASES.get(name, name)
             flags.setdefault(current, [])
+            flag_words.setdefault(current, word)
             if value:
                 cut = len(name) + 1
                 piece = word.pieces[0]
                 flags[current].append(Word([Piece(value, piece.start + cut, word.end)], value))
         elif current is not None:
             flags[current].append(word)
-    return AzCall(tuple(path), flags, command.start, command.end, image)
+    return AzCall(tuple(path), flags, command.start, command.end, image, flag_words)
 
 
 def _is_number(text: str) -> bool:
@@ -320,6 +323,9 @@ def _aks(builder: TemplateBuilder, call: AzCall) -> None:
                        ("--dns-service-ip", "dnsServiceIP"), ("--docker-bridge-address", "dockerBridgeCidr"),
                        ("--outbound-type", "outboundType")):
         _put(network, prop, lit(call.one(flag)))
+    cilium = call.flag_words.get("--enable-cilium-dataplane")  # the older spelling of --network-dataplane cilium
+    if cilium is not None and "networkDataplane" not in network:
+        network["networkDataplane"] = Lit("cilium", cilium.start, cilium.end)
     for flag, prop in (("--pod-cidrs", "podCidrs"), ("--service-cidrs", "serviceCidrs"), ("--ip-families", "ipFamilies")):
         _put(network, prop, builder.values(call, flag, split_commas=True))
     properties: dict = {}
@@ -347,7 +353,7 @@ def _identity(builder: TemplateBuilder, call: AzCall) -> dict | None:
         return {"type": Lit("UserAssigned", assigned.start, assigned.end), "userAssignedIdentities": {key: {}}}
     if call.has("--service-principal"):
         return None
-    word = call.one("--enable-managed-identity")
+    word = call.flag_words.get("--enable-managed-identity")
     return {"type": Lit("SystemAssigned", word.start, word.end) if word else _default("SystemAssigned", call)}
 
 
