@@ -14,7 +14,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "azcli"
 
 def found(path: Path, **options) -> list[tuple[str, int]]:
     """(rule, line) of every finding except notes, sorted."""
-    run = lint([str(path)], **options)
+    run = lint(path, **options)
     assert not [f for f in run.findings if f.rule_id.startswith("BYO90") and f.rule_id != "BYO901"], run.findings
     return sorted((f.rule_id, f.location.span.line) for f in run.findings if f.rule_id != "BYO901")
 
@@ -26,7 +26,7 @@ def line_of(path: Path, needle: str) -> int:
 
 def test_reserved_pod_cidr_from_a_variable_is_reported_at_the_flag() -> None:
     script = FIXTURES / "byo003-pod-cidr-variable.sh"
-    run = lint([str(script)])
+    run = lint(script)
     [finding] = [f for f in run.findings if f.rule_id == "BYO003"]
     assert finding.location.span.line == line_of(script, "--pod-cidr")
     assert "--pod-cidr" in finding.message  # the CLI's spelling, not podCidr
@@ -54,7 +54,7 @@ def test_pipeline_macro_resolves_from_variables() -> None:
 
 def test_unknown_variables_are_notes_not_errors() -> None:
     script = FIXTURES / "unknown-variables.sh"
-    run = lint([str(script)])
+    run = lint(script)
     assert run.files_linted == 1
     assert found(script) == []
     notes = [f for f in run.findings if f.rule_id == "BYO901"]
@@ -63,21 +63,21 @@ def test_unknown_variables_are_notes_not_errors() -> None:
 
 def test_valid_byocni_script_lints_clean() -> None:
     script = FIXTURES / "clean-byocni.sh"
-    run = lint([str(script)])
+    run = lint(script)
     assert run.files_linted == 1 and run.findings == [], run.findings
 
 
 def test_model_of_the_clean_script_has_the_cluster_subnet_and_assignment() -> None:
     from helpers import model_values_of
 
-    [model] = model_values_of(str(FIXTURES / "clean-byocni.sh"))
+    [model] = model_values_of(FIXTURES / "clean-byocni.sh")
     assert len(model["clusters"]) == 1 and len(model["role_assignments"]) == 1 and model["subnets"]
 
 
 @pytest.mark.parametrize("version, expected", [("2.38.0", True), ("2.39.0", False)])
 def test_workflow_azcliversion(version: str, expected: bool) -> None:
     workflow = FIXTURES / "workflows" / f"cli-{version}.yml"
-    run = lint([str(workflow)])
+    run = lint(workflow)
     assert run.files_linted == 1 and not [f for f in run.findings if f.rule_id.startswith("BYO90")]
     byo002 = [f for f in run.findings if f.rule_id == "BYO002"]
     assert [f.location.span.line for f in byo002] == ([line_of(workflow, "azcliversion")] if expected else [])
@@ -85,7 +85,7 @@ def test_workflow_azcliversion(version: str, expected: bool) -> None:
 
 
 def test_dockerfile_image_pins_the_script_it_runs() -> None:
-    run = lint([str(FIXTURES / "docker")])
+    run = lint(FIXTURES / "docker")
     [finding] = [f for f in run.findings if f.rule_id == "BYO002"]
     assert finding.location.path.endswith("Dockerfile") and finding.location.span.line == 1
     assert "2.30.0" in finding.message
@@ -99,8 +99,8 @@ def test_installed_cli_is_checked_only_when_asked(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("FAKE_AZ_VERSION", "2.30.0")
     installed_cli_version.cache_clear()
     try:
-        assert "BYO002" not in [f.rule_id for f in lint([str(script)]).findings]
-        asked = [f for f in lint([str(script)], check_installed_cli=True).findings if f.rule_id == "BYO002"]
+        assert "BYO002" not in [f.rule_id for f in lint(script).findings]
+        asked = [f for f in lint(script, check_installed_cli=True).findings if f.rule_id == "BYO002"]
         assert len(asked) == 1 and "installed" in asked[0].message
     finally:
         installed_cli_version.cache_clear()
@@ -109,5 +109,5 @@ def test_installed_cli_is_checked_only_when_asked(monkeypatch: pytest.MonkeyPatc
 def test_script_without_az_is_read_and_skipped(tmp_path: Path) -> None:
     script = tmp_path / "build.sh"
     script.write_text("#!/bin/sh\nmake all\n")
-    run = lint([str(script)])
+    run = lint(script)
     assert run.files_linted == 1 and run.findings == []

@@ -40,8 +40,8 @@ def reserved_address_range(model: Model, ctx: CheckContext) -> None:
     reserved = [network for network in reserved if network is not None]
     listing = _and_list(reserved)
     for cluster in model.clusters:
-        candidates = [("serviceCidr", f) for f in cluster.service_cidr_fields()] + \
-                     [("podCidr", f) for f in cluster.pod_cidr_fields() if cluster.uses_pod_cidr]
+        candidates = [(ctx.spell(SERVICE_CIDR), f) for f in cluster.service_cidr_fields()] + \
+                     [(ctx.spell(POD_CIDR), f) for f in cluster.pod_cidr_fields() if cluster.uses_pod_cidr]
         for subnet in cluster.node_subnets():
             candidates += [(f"address prefix of node subnet {subnet.name}", f) for f in subnet.address_prefixes]
         for vnet in _cluster_vnets(cluster):

@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from byocni_lint.frontends import ClaimedFile, Unit, head
+from byocni_lint.frontends import ClaimedFile, Unit
+from byocni_lint.load.files import head
 
 SHELL = "shell script"
 POWERSHELL = "PowerShell script"
@@ -24,6 +25,8 @@ _AZ = re.compile(r"(?<![\w-])az(?![\w-])")
 
 class AzCliFrontEnd:
     name = "azcli"
+    reads = ("az commands in shell and PowerShell scripts, Makefiles, Dockerfiles, GitHub Actions workflows "
+             "and Azure Pipelines YAML")
 
     def claim(self, path: Path, explicit: bool) -> str | None:
         name = path.name.lower()
@@ -32,13 +35,13 @@ class AzCliFrontEnd:
             return SHELL
         if suffix == ".ps1":
             return POWERSHELL
-        if name in ("makefile", "gnumakefile") or suffix == ".mk":
+        if name.endswith("makefile") or suffix == ".mk":  # also copies named `<prefix>__Makefile`
             return MAKEFILE
         if name == "dockerfile" or name.startswith("dockerfile.") or suffix == ".dockerfile" or name == "containerfile":
             return DOCKERFILE
         if suffix in (".yml", ".yaml"):
             return self._yaml_kind(path)
-        if suffix == "" and _SHEBANG.match(head(path) or b""):
+        if suffix == "" and _SHEBANG.match(head(path)):
             return SHELL
         return None
 
@@ -47,7 +50,7 @@ class AzCliFrontEnd:
         parts = [part.lower() for part in path.parts]
         if len(parts) >= 3 and parts[-3:-1] == [".github", "workflows"]:
             return WORKFLOW
-        text = (head(path) or b"").decode("utf-8", "replace")
+        text = head(path).decode("utf-8", "replace")
         if path.name.lower().startswith("azure-pipelines") or re.search(r"^\s*-?\s*task:\s*AzureCLI@", text, re.M) \
                 or (re.search(r"^(steps|stages|jobs):", text, re.M) and re.search(r"^\s*(pool|vmImage):", text, re.M)):
             return PIPELINE

@@ -86,30 +86,38 @@ def _resource(resource: dict, source, nodes) -> object:
 
 
 def _node(value: object, source, nodes, span: tuple[int, int]) -> object:
-    """Lit trees -> position-carrying nodes; containers take the span of the command that wrote them."""
+    """Lit trees -> position-carrying nodes; containers take the span of the command that wrote them.
+    An unknown value cannot carry a position, so its container remembers where it was written."""
     if hasattr(value, "source"):
         return value  # already a node (a converted resource inside a nested deployment)
     if isinstance(value, Lit):
         if value.unknown is not None or value.value is None:
-            return nodes.unknown_node(value.unknown or "unknown", source, value.start, value.end)
+            return nodes.unknown_value(value.unknown or "the value is not known")
         inner = value.value
         if isinstance(inner, str) and inner.startswith("[") and not value.expression:
             inner = "[" + inner  # ARM's escape: a literal that starts with '[' is not an expression
         return nodes.located(inner, source, value.start, value.end)
     if isinstance(value, dict):
-        items = {}
+        container = nodes.located_dict({}, source, *span)
         for key, item in value.items():
             if isinstance(key, Lit):
                 if key.unknown is not None or key.value is None:
                     continue
                 key = key.value
-            items[key] = _node(item, source, nodes, span)
-        return nodes.located_dict(items, source, *span)
+            _member(container, key, item, source, nodes, span)
+        return container
     if isinstance(value, list):
-        items = [_node(item, source, nodes, span) for item in value]
-        if items and all(isinstance(v, Lit) for v in value):
-            return nodes.located_list(items, source, value[0].start, value[-1].end)
-        return nodes.located_list(items, source, *span)
+        lits = [v for v in value if isinstance(v, Lit)]
+        where = (lits[0].start, lits[-1].end) if lits and len(lits) == len(value) else span
+        container = nodes.located_list([], source, *where)
+        for index, item in enumerate(value):
+            _member(container, index, item, source, nodes, span)
+        return container
     if isinstance(value, (str, int)):
         return nodes.located(value, source, *span)
     return value
+
+
+def _member(container, key, item, source, nodes, span: tuple[int, int]) -> None:
+    where = (item.start, item.end) if isinstance(item, Lit) else span
+    nodes.set_member(container, key, _node(item, source, nodes, span), *where)

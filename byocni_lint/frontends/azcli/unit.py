@@ -21,7 +21,7 @@ _EXTRACTORS = {
 def build(claimed, dockerfiles, run):
     from byocni_lint.model import Model
 
-    text = run.read_text(claimed.path, claimed.display, claimed.explicit)
+    text = run.read_text(claimed.path, claimed.display)
     if text is None:
         return None
     if "az" not in text:
@@ -57,7 +57,7 @@ def _requirements_reader(claimed, run):
         if not path.is_file():
             return None
         display = str(Path(claimed.display).parent / name)
-        text = run.read_text(path, display, False)
+        text = run.read_text(path, display)
         return (text, Source(display, text)) if text is not None else None
     return read
 
@@ -67,7 +67,7 @@ def _docker_pin(claimed, dockerfiles, run) -> Pin | None:
     for docker in dockerfiles:
         if docker.path == claimed.path or docker.path.parent != claimed.path.parent:
             continue
-        text = run.read_text(docker.path, docker.display, docker.explicit)
+        text = run.read_text(docker.path, docker.display)
         for word, pin in extract.docker_runs(text or ""):
             if pin is not None and word.rsplit("/", 1)[-1] == claimed.path.name:
                 pin.source = Source(docker.display, text)

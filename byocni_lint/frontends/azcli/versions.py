@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from functools import lru_cache
 
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Location
 from byocni_lint.frontends.azcli.scripts import Pin
 from byocni_lint.model import Field
