@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import lint
+from helpers import lint, model_values_of
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "azcli"
 
@@ -68,7 +68,6 @@ def test_valid_byocni_script_lints_clean() -> None:
 
 
 def test_model_of_the_clean_script_has_the_cluster_subnet_and_assignment() -> None:
-    from helpers import model_values_of
 
     [model] = model_values_of(FIXTURES / "clean-byocni.sh")
     assert len(model["clusters"]) == 1 and len(model["role_assignments"]) == 1 and model["subnets"]
@@ -111,3 +110,21 @@ def test_script_without_az_is_read_and_skipped(tmp_path: Path) -> None:
     script.write_text("#!/bin/sh\nmake all\n")
     run = lint(script)
     assert run.files_linted == 1 and run.findings == []
+
+
+def test_script_builds_the_same_model_as_its_arm_twin() -> None:
+    [script] = model_values_of(FIXTURES / "equivalence" / "cluster.sh")
+    [template] = model_values_of(FIXTURES / "equivalence" / "cluster.json")
+    assert script["clusters"] and script["subnets"] and script["vnets"]
+    assert script == template
+
+
+def test_check_installed_cli_flag_runs_the_test_double() -> None:
+    from helpers import cli
+
+    env = dict(os.environ, PATH=str(Path(__file__).parent / "doubles") + os.pathsep + os.environ.get("PATH", ""),
+               FAKE_AZ_VERSION="2.38.1")
+    script = FIXTURES / "byo008-network-policy-calico.sh"
+    assert "BYO002" not in cli(script, env=env).stdout
+    asked = cli(script, "--check-installed-cli", env=env)
+    assert "BYO002 Azure CLI 2.38.1 (installed az)" in asked.stdout, asked.stdout + asked.stderr
