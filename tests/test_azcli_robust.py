@@ -40,3 +40,13 @@ def test_yaml_formats_raise_only_yaml_errors(text: str) -> None:
             translate(extract(text))
         except yaml.YAMLError:
             pass  # reported as BYO900 by the unit
+
+
+def test_hostile_nesting_and_expansion_are_bounded() -> None:
+    deep = "az aks create --pod-cidr " + "$(" * 5000 + "x" + ")" * 5000 + "\n"
+    [call] = translate(scripts.shell_scripts(deep)).calls
+    assert call.one("--pod-cidr").text is None
+    levels = "".join(f"V{n} = $(V{n + 1})$(V{n + 1})$(V{n + 1})$(V{n + 1})\n" for n in range(19)) + "V19 = abcdefgh\n"
+    makefile = levels + "up:\n\taz aks create --name $(V0)\n"
+    [call] = translate(scripts.make_scripts(makefile)).calls
+    assert call.one("--name").text is None and "more than" in call.one("--name").unknown

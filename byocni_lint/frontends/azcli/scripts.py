@@ -123,6 +123,7 @@ def powershell_scripts(text: str) -> list[Script]:
 
 _MAKE_VAR = re.compile(r"^(?:override\s+|export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*([:?+!]?=|::=)\s*(.*)$", re.DOTALL)
 _MAKE_REF = re.compile(r"\$\$|\$\(([^()$]*)\)|\$\{([^{}$]*)\}")
+MAX_EXPANSION = 100_000  # characters one make variable may expand to (hostile files double it per level)
 _INCLUDE = re.compile(r"^-?s?include[ \t]+(.+)$", re.MULTILINE)
 _CONDITIONAL = re.compile(r"^\s*(ifeq|ifneq|ifdef|ifndef|else|endif)\b")
 
@@ -192,7 +193,12 @@ def _logical_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _expand_make(snippet: Snippet, variables: dict, level: int, includes: tuple[str, ...] = ()) -> Snippet:
+def _expand_make(snippet: Snippet, variables: dict, level: int, includes: tuple[str, ...] = (),
+                 budget: list[int] | None = None) -> Snippet:
+    """Make's recursive expansion; `budget` bounds the characters one top-level expansion may produce
+    (hostile files double their size per level), after which values are unknown."""
+    budget = budget if budget is not None else [MAX_EXPANSION]
+
     def resolve(match: re.Match) -> str | Exception | None:
         if match.group(0) == "$$":
             return "$"
@@ -208,7 +214,10 @@ def _expand_make(snippet: Snippet, variables: dict, level: int, includes: tuple[
             return ValueError(value)
         if level > 20:
             return ValueError(f"$({name}) expands too deeply")
-        inner = _expand_make(value, variables, level + 1, includes)
+        if budget[0] <= 0:
+            return ValueError(f"$({name}) expands to more than {MAX_EXPANSION} characters")
+        inner = _expand_make(value, variables, level + 1, includes, budget)
+        budget[0] -= len(inner.text)
         return _Expanded(inner)
 
     return _expand_nested(snippet, _MAKE_REF, resolve)
@@ -344,8 +353,8 @@ def scalar_snippet(node, text: str) -> Snippet:
         newline = raw.find("\n")
         cursor = newline + 1 if newline >= 0 else len(raw)
     for ch in value:
-        found = raw.find(ch, cursor) if ch != "\n" or node.style != ">" else -1
-        if found < 0 or found - cursor > 200:
+        found = raw.find(ch, cursor, cursor + 200) if ch != "\n" or node.style != ">" else -1
+        if found < 0:
             offsets.append(raw_start + min(cursor, len(raw)))
             continue
         offsets.append(raw_start + found)

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+MAX_NESTING = 20  # `$(...)` inside `$(...)`: real scripts nest two or three deep
 PLACEHOLDER_BASE = 0xE000  # private-use code points stand for unresolved template substitutions
 
 
@@ -115,7 +116,9 @@ def _unknown_piece(reason: str, start: int, end: int) -> Piece:
 
 
 class _Scanner:
-    def __init__(self, snippet: Snippet, env: Env, substitute: Substitute | None, depth: int = 0) -> None:
+    def __init__(self, snippet: Snippet, env: Env, substitute: Substitute | None, depth: int = 0,
+                 nesting: int = 0) -> None:
+        self.nesting = nesting  # how many `$(...)` this text is inside (hostile input nests without end)
         self.s = snippet
         self.t = snippet.text
         self.env = env
@@ -398,8 +401,10 @@ class _Scanner:
 
     def command_substitution(self, a: int, b: int, begin: int) -> Piece:
         start, end = self.off(begin), self.s.end(self.i)
+        if self.nesting >= MAX_NESTING:
+            return _unknown_piece("command substitutions nested too deeply", start, end)
         inner = self.s.slice(a, b)
-        commands = _Scanner(inner, dict(self.env), self.substitute).run()
+        commands = _Scanner(inner, dict(self.env), self.substitute, nesting=self.nesting + 1).run()
         if self.substitute is not None:
             return self.substitute(commands, start, end)
         return _unknown_piece("the output of a command", start, end)
