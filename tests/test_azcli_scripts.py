@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 from byocni_lint.frontends.azcli import scripts
-from byocni_lint.frontends.azcli.commands import az_call
+from byocni_lint.frontends.azcli.translate import translate
 from byocni_lint.frontends.azcli.words import parse
 
 
 def calls(found: list[scripts.Script]):
-    out = []
-    for script in found:
-        env = dict(script.env)
-        out += [c for c in (az_call(cmd) for cmd in parse(script.snippet, env)) if c is not None]
-    return out
+    return translate(found).calls
 
 
 def at(text: str, word) -> str:
@@ -81,3 +77,13 @@ def test_requirements_file_pin() -> None:
     words = parse(scripts.Snippet.plain("pip3 install -r requirements.txt\n"))[0].words
     pin = scripts.pip_pin(words, lambda name: (requirements, source) if name == "requirements.txt" else None)
     assert pin.version == "2.37.0" and requirements[pin.start:pin.end] == "2.37.0" and pin.source is source
+
+
+def test_pwsh_workflow_step_and_job_container_pin() -> None:
+    text = ("jobs:\n  a:\n    runs-on: ubuntu-latest\n    container: mcr.microsoft.com/azure-cli:2.35.0\n    steps:\n"
+            "      - shell: pwsh\n        run: |\n          $cidr = '10.5.0.0/16'\n"
+            "          az aks create `\n            --pod-cidr $cidr\n")
+    found = scripts.github_scripts(text)
+    [call] = calls(found)
+    assert call.one("--pod-cidr").text == "10.5.0.0/16" and at(text, call.one("--pod-cidr")) == "$cidr"
+    assert found[0].pin.version == "2.35.0" and text[found[0].pin.start:found[0].pin.end].endswith(":2.35.0")

@@ -96,10 +96,18 @@ _PS_ASSIGN = re.compile(r"^[ \t]*\$([A-Za-z_][A-Za-z0-9_]*)[ \t]*=[ \t]*(.*?)[ \
 
 
 def powershell_scripts(text: str) -> list[Script]:
+    return [Script(Snippet.plain(text), powershell=True)]  # converted by translate, like a pwsh step
+
+
+def powershell_snippet(snippet: Snippet) -> Snippet:
     """PowerShell read with shell rules after two rewrites that keep every character's offset: the
     backtick (PowerShell's escape and line continuation) becomes a backslash, and `$name = value`
-    becomes `name=value`; a value that is not a plain literal (an expression, a call) is unknown."""
+    becomes `name=value`; a value that is not a quoted string or a number (a call, an expression) is
+    unknown."""
+    text = snippet.text
     chars: list[str] = list(text.replace("`", "\\"))
+    reasons = list(snippet.reasons) + ["a PowerShell expression the linter does not evaluate"]
+    placeholder = chr(PLACEHOLDER_BASE + len(reasons) - 1)
     for match in _PS_ASSIGN.finditer(text):
         dollar, value_start, value_end = match.start(1) - 1, match.start(2), match.end(2)
         for index in range(dollar, value_start):
@@ -108,15 +116,15 @@ def powershell_scripts(text: str) -> list[Script]:
         if not re.fullmatch(r"\"[^\"$`]*\"|'[^']*'|[0-9][\w./:-]*", match.group(2)):  # a bare word is a call
             for index in range(value_start, value_end):
                 chars[index] = ""
-            chars[value_start] = "\uE000"
-    text_out, offsets = [], []
+            chars[value_start] = placeholder
+    text_out, offsets, ends = [], [], []
     for index, element in enumerate(chars):
         for ch in element:
             text_out.append(ch)
-            offsets.append(index)
-    offsets.append(len(text))
-    return [Script(Snippet("".join(text_out), offsets, ["a PowerShell expression the linter does not evaluate"]),
-                   powershell=True)]
+            offsets.append(snippet.at(index))
+            ends.append(snippet.end(index + 1))
+    offsets.append(snippet.end(len(text)))
+    return Snippet("".join(text_out), offsets, reasons, ends)
 
 
 # ----- Makefiles -----

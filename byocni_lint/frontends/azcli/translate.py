@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from byocni_lint.frontends.azcli.commands import AzCall, Group, Lit, TemplateBuilder, az_call, query_ref
-from byocni_lint.frontends.azcli.scripts import Pin, Requirements, Script, image_pin, pip_pin
+from byocni_lint.frontends.azcli.scripts import (Pin, Requirements, Script, image_pin, pip_pin,
+                                                 powershell_snippet)
 from byocni_lint.frontends.azcli.words import Command, Piece, parse
 
 
@@ -37,7 +38,10 @@ def translate(scripts: list[Script], requirements: Requirements | None = None) -
     for script in scripts:
         pin = script.pin
         env = dict(script.env)
-        for command in parse(script.snippet, env, _substitute):
+        snippet = script.snippet
+        if script.powershell:
+            snippet = powershell_snippet(snippet)
+        for command in parse(snippet, env, _substitute):
             pinned = pip_pin(command.words, requirements)
             if pinned is not None:
                 pin = pinned
