@@ -51,8 +51,8 @@ def azure_cli_too_old(model: Model, ctx: CheckContext) -> None:
         if version is None or version >= _cli_version(minimum):  # type: ignore[operator]
             continue
         ctx.fail(pin, f"Azure CLI {pin.value} ({pin.property_path}) is older than {minimum}, the first "
-                      f"release whose `az aks create` accepts --network-plugin none; use {minimum} or later",
-                 cluster)
+                      f"release whose `az aks create` accepts --network-plugin none", cluster,
+                 fix=f"use Azure CLI {minimum} or later")
 
 
 def _cli_version(text: str) -> tuple[int, ...] | None:
