@@ -128,3 +128,11 @@ def test_check_installed_cli_flag_runs_the_test_double() -> None:
     assert "BYO002" not in cli(script, env=env).stdout
     asked = cli(script, "--check-installed-cli", env=env)
     assert "BYO002 Azure CLI 2.38.1 (installed az)" in asked.stdout, asked.stdout + asked.stderr
+
+
+def test_nsg_route_table_and_windows_pool_commands_reach_their_rules() -> None:
+    script = FIXTURES / "nsg-route-windows.sh"
+    assert found(script) == [("BYO005", line_of(script, "nsg rule create")),
+                             ("BYO006", line_of(script, "az aks create")),
+                             ("BYO007", line_of(script, "route-table create")),
+                             ("BYO008", line_of(script, "--os-type Windows"))]
