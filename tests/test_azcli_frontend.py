@@ -136,3 +136,18 @@ def test_nsg_route_table_and_windows_pool_commands_reach_their_rules() -> None:
                              ("BYO006", line_of(script, "az aks create")),
                              ("BYO007", line_of(script, "route-table create")),
                              ("BYO008", line_of(script, "--os-type Windows"))]
+
+
+def test_subscription_from_az_account_set_makes_ids_concrete(tmp_path: Path) -> None:
+    script = tmp_path / "sub.sh"
+    sub = "11111111-2222-3333-4444-555555555555"
+    script.write_text(f"az account set --subscription {sub}\n"
+                      "az network vnet create -g rg -n v --address-prefixes 10.50.0.0/16 --subnet-name s "
+                      "--subnet-prefixes 10.50.0.0/24\n"
+                      "az aks create -g rg -n aks --network-plugin none --pod-cidr 192.168.0.0/16 --vnet-subnet-id "
+                      f"/subscriptions/{sub}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/s\n")
+    [model] = model_values_of(script)
+    [cluster] = model["clusters"]
+    assert cluster["id"].startswith(f"/subscriptions/{sub}/resourcegroups/rg/")
+    assert cluster["pools"][0]["subnet"] == f"/subscriptions/{sub}/resourcegroups/rg/providers/" \
+                                            "microsoft.network/virtualnetworks/v/subnets/s"

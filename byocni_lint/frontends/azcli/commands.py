@@ -54,6 +54,7 @@ class Ref:
     group: str | None  # the resource group as written (`-g` value), None when absent
     group_known: bool
     query: str = "id"  # id | principalId | identity.principalId
+    subscription: str | None = None  # `--subscription` of the command that names it, if given
 
 
 @dataclass(eq=False)
@@ -147,7 +148,7 @@ def query_ref(call: AzCall, primary_subscription: object = None) -> Ref | None:
         return None
     group = call.one("--resource-group")
     return Ref(type_, tuple(names), group.text if group and group.text else (group.raw if group else None),
-               bool(group and group.text), wanted)  # type: ignore[arg-type]
+               bool(group and group.text), wanted, _text(call.one("--subscription")))  # type: ignore[arg-type]
 
 
 def _target(call: AzCall) -> tuple[str, list[str | None]] | None:
@@ -171,6 +172,7 @@ class Group:
 
     key: str | None
     known: bool
+    subscription: str | None = None  # literal subscription (`--subscription`, `az account set`), else unknown
     resources: list[dict] = field(default_factory=list)
 
 
@@ -178,7 +180,8 @@ class TemplateBuilder:
     """Collects resources from `az` calls in script order; updates merge into what the script created."""
 
     def __init__(self) -> None:
-        self.groups: dict[str | None, Group] = {}
+        self.groups: dict[tuple, Group] = {}
+        self.subscription: str | None = None  # set by `az account set --subscription X` (a literal)
         self.created: dict[tuple, dict] = {}
         self.notes: list[tuple[str, int, int]] = []
         self.clusters: list[tuple[dict, AzCall]] = []
@@ -201,11 +204,14 @@ class TemplateBuilder:
 
     def ref_value(self, ref: Ref, start: int, end: int) -> Lit:
         names = ", ".join(_quote(n) for n in ref.names)
+        subscription = ref.subscription or self.subscription
         if ref.type == RESOURCE_GROUP:
-            return Lit(f"[format('/subscriptions/{{0}}/resourceGroups/{{1}}', subscription().subscriptionId, {names})]",
+            sub = _quote(subscription) if subscription else "subscription().subscriptionId"
+            return Lit(f"[format('/subscriptions/{{0}}/resourceGroups/{{1}}', {sub}, {names})]",
                        start, end, expression=True)
         if ref.group_known:
-            target = f"resourceId({_quote(ref.group or '')}, {_quote(ref.type)}, {names})"
+            sub = f"{_quote(subscription)}, " if subscription else ""
+            target = f"resourceId({sub}{_quote(ref.group or '')}, {_quote(ref.type)}, {names})"
         else:
             target = f"resourceId({_quote(ref.type)}, {names})"
         if ref.query == "id":
@@ -222,7 +228,7 @@ class TemplateBuilder:
             return None
         text = word.text
         if text is not None and not text.startswith("/") and word.ref is None:
-            return self.ref_value(_ref(type_, (text,), group), word.start, word.end)
+            return self.ref_value(_ref(type_, (text,), group, _text(call.one("--subscription"))), word.start, word.end)
         return self.lit(word)
 
     def values(self, call: AzCall, flag: str, split_commas: bool = False) -> list[Lit]:
@@ -242,9 +248,10 @@ class TemplateBuilder:
         word = call.one("--resource-group")
         key = (word.text or word.raw) if word else None
         known = bool(word and word.text)
-        if key not in self.groups:
-            self.groups[key] = Group(key, known)
-        return self.groups[key]
+        subscription = _text(call.one("--subscription")) or self.subscription
+        if (subscription, key) not in self.groups:
+            self.groups[(subscription, key)] = Group(key, known, subscription if known else None)
+        return self.groups[(subscription, key)]
 
     def name(self, words: list[Word | None], call: AzCall) -> Lit:
         if any(w is None for w in words):
@@ -278,6 +285,9 @@ class TemplateBuilder:
         return False
 
     def apply(self, call: AzCall) -> None:
+        if call.path == ("account", "set"):
+            self.subscription = _text(call.one("--subscription") or call.one("--name"))
+            return
         handler = _HANDLERS.get(call.path)
         if handler is not None:
             handler(self, call)
@@ -287,8 +297,9 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _ref(type_: str, names: tuple[str, ...], group: Word | None) -> Ref:
-    return Ref(type_, names, (group.text or group.raw) if group else None, bool(group and group.text))
+def _ref(type_: str, names: tuple[str, ...], group: Word | None, subscription: str | None = None) -> Ref:
+    return Ref(type_, names, (group.text or group.raw) if group else None, bool(group and group.text),
+               subscription=subscription)
 
 
 def _merge(into: dict, other: dict) -> None:
@@ -450,7 +461,7 @@ def _role_assignment(builder: TemplateBuilder, call: AzCall) -> None:
     name = Lit(f"[guid('{start.start if start else call.start}')]", call.start, call.end, expression=True)
     resource = {"type": ROLE_ASSIGNMENT, "name": name, "properties": properties, "__span": (call.start, call.end),
                 **extra}
-    builder.groups.setdefault(None, Group(None, False)).resources.append(resource)
+    builder.groups.setdefault((None, None), Group(None, False)).resources.append(resource)
 
 
 def _role_id(builder: TemplateBuilder, role: Word | None, call: AzCall) -> Lit | None:

@@ -75,6 +75,7 @@ def template(translation: Translation, source) -> dict:
         resources.append(_node({
             "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01",
             "name": Lit(f"rg-{group.key}", *span), "resourceGroup": Lit(group.key, *span),
+            **({"subscriptionId": Lit(group.subscription, *span)} if group.subscription else {}),
             "properties": {"mode": "Incremental", "expressionEvaluationOptions": {"scope": "inner"},
                            "template": {"$schema": _SCHEMA, "contentVersion": "1.0.0.0", "resources": converted}},
         }, source, nodes, span))
