@@ -87,3 +87,12 @@ def test_pwsh_workflow_step_and_job_container_pin() -> None:
     [call] = calls(found)
     assert call.one("--pod-cidr").text == "10.5.0.0/16" and at(text, call.one("--pod-cidr")) == "$cidr"
     assert found[0].pin.version == "2.35.0" and text[found[0].pin.start:found[0].pin.end].endswith(":2.35.0")
+
+
+def test_dockerfile_arg_tag_and_env_values() -> None:
+    text = ("ARG CLI_VERSION=2.36.0\nFROM mcr.microsoft.com/azure-cli:${CLI_VERSION}\nENV POD_CIDR=10.4.0.0/16\n"
+            "RUN az aks create --pod-cidr $POD_CIDR\n")
+    [script] = scripts.docker_scripts(text)
+    assert script.pin.version == "2.36.0" and text[script.pin.start:script.pin.end] == "2.36.0"
+    [call] = calls([script])
+    assert call.one("--pod-cidr").text == "10.4.0.0/16"

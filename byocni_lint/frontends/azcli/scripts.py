@@ -267,37 +267,64 @@ def _expand_nested(snippet: Snippet, pattern: re.Pattern[str], resolve) -> Snipp
 
 _FROM = re.compile(r"^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)", re.IGNORECASE | re.MULTILINE)
 _RUN = re.compile(r"^[ \t]*(RUN|CMD|ENTRYPOINT)[ \t]+", re.IGNORECASE | re.MULTILINE)
+_ARG_ENV = re.compile(r"^[ \t]*(ARG|ENV)[ \t]+(.*)$", re.IGNORECASE | re.DOTALL | re.MULTILINE)
 
 
-def _docker_lines(text: str) -> Iterator[tuple[int, int, Pin | None]]:
-    """(start, end, pin) of each RUN/CMD/ENTRYPOINT line: the pin of the stage's `FROM` image, or of a
-    `pip install azure-cli==X` in an earlier `RUN` of the same stage."""
+def _docker_lines(text: str) -> Iterator[tuple[int, int, Pin | None, Env]]:
+    """(start, end, pin, variables) of each RUN/CMD/ENTRYPOINT line: the pin of the stage's `FROM` image
+    (whose tag may be an `ARG` default), or of a `pip install azure-cli==X` in an earlier `RUN` of the
+    stage; `ARG`/`ENV` values set so far are the shell's variables."""
     from byocni_lint.frontends.azcli.words import parse
 
     pin: Pin | None = None
+    env: Env = {}
     for start, end in _logical_lines(text):
         image = _FROM.match(text, start, end)
         if image:
-            pin = image_pin(image.group(1), image.start(1), image.end(1))
+            pin = _from_pin(text, image, env)
+            continue
+        variables = _ARG_ENV.match(text, start, end)
+        if variables:
+            # `ARG NAME=value` / `ENV NAME=value ...` read as shell assignments (same quoting rules)
+            body = variables.start(2)
+            legacy = re.fullmatch(r"([A-Za-z_]\w*)[ \t]+(\S.*)", variables.group(2).strip())
+            if variables.group(1).upper() == "ENV" and legacy and "=" not in legacy.group(1):
+                value_start = body + variables.group(2).index(legacy.group(2))
+                env[legacy.group(1)] = Word([Piece(legacy.group(2), value_start, end)], legacy.group(2))
+            else:
+                parse(Snippet(text[body:end], list(range(body, end + 1))), env)
             continue
         match = _RUN.match(text, start, end)
         if not match:
             continue
-        yield match.end(), end, pin
+        yield match.end(), end, pin, dict(env)
         if not text.startswith("[", match.end()):
-            for command in parse(Snippet(text[match.end():end], list(range(match.end(), end + 1)))):
+            for command in parse(Snippet(text[match.end():end], list(range(match.end(), end + 1))), dict(env)):
                 pin = pip_pin(command.words) or pin
 
 
+def _from_pin(text: str, image: re.Match, env: Env) -> Pin | None:
+    """The pin of a `FROM` image; a tag written as `${ARG}` takes the ARG's default, located there."""
+    written = image.group(1)
+    reference = re.search(r":\$\{?([A-Za-z_]\w*)\}?\Z", written)
+    if reference is None:
+        return image_pin(written, image.start(1), image.end(1))
+    value = env.get(reference.group(1))
+    if value is None or value.text is None:
+        return None  # the tag is chosen at build time (--build-arg): not pinned in the files
+    return image_pin(written[:reference.start()] + ":" + value.text, value.start, value.end)
+
+
 def docker_scripts(text: str) -> list[Script]:
-    """Each shell-form `RUN`/`CMD`/`ENTRYPOINT` with the CLI pin of its stage."""
-    return [Script(Snippet(text[body:end], list(range(body, end + 1))), pin=pin)
-            for body, end, pin in _docker_lines(text) if not text.startswith("[", body)]
+    """Each shell-form `RUN`/`CMD`/`ENTRYPOINT` with the CLI pin of its stage and the ARG/ENV values."""
+    return [Script(Snippet(text[body:end], list(range(body, end + 1))), env=env, pin=pin)
+            for body, end, pin, env in _docker_lines(text) if not text.startswith("[", body)]
 
 
 def docker_runs(text: str) -> list[tuple[str, Pin | None]]:
     """Every word of RUN/CMD/ENTRYPOINT (shell or exec form) with its stage's pin: which scripts it runs."""
-    return [(word, pin) for body, end, pin in _docker_lines(text) for word in re.findall(r"[\w./-]+", text[body:end])]
+    return [(word, pin) for body, end, pin, _ in _docker_lines(text)
+            for word in re.findall(r"[\w./-]+", text[body:end])]
 
 
 _IMAGE = re.compile(r"(?:[\w.-]+/)*azure-cli(?::([\w.-]+))?(?:@sha256:\w+)?\Z")
