@@ -64,20 +64,21 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
               help="Colour text output (auto: only on a terminal and without NO_COLOR).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's description and exit.")
+@click.option("--show-fixes", is_flag=True, help="Add how to fix each finding to the text output.")
 @click.option("--check-installed-cli", is_flag=True,
               help="Also run `az version -o json` and report an installed Azure CLI too old for BYOCNI scripts (BYO002).")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
-def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, check_installed_cli, debug,
-        today):
+def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, show_fixes,
+        check_installed_cli, debug, today):
     """Lint AKS bring-your-own-CNI deployments (ARM templates) before they reach Azure.
 
     PATHS are files or folders (default: the current folder).
     """
     try:
         code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
-                    check_installed_cli)
+                    show_fixes, check_installed_cli)
     except click.UsageError:
         raise
     except RulebookError as exc:  # a bad rule file or parameter: the user's to fix, so no traceback
@@ -95,7 +96,7 @@ def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rul
 
 
 def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
-         check_installed_cli=False) -> int:
+         show_fixes=False, check_installed_cli=False) -> int:
     from byocni_lint.rulebook import load_rulebook
 
     if list_rules or explain:
@@ -141,7 +142,7 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
         click.echo(f"byocni-lint: not a supported input: {named}; byocni-lint reads {supported_inputs()}", err=True)
     result = RunResult(run.findings, run.rules, run.files_linted, run.kinds, run.skipped, run.clusters,
                        tuple(run.models))
-    text = render(fmt, result, base_dir=Path.cwd(), color=_use_color(color, fmt, output))
+    text = render(fmt, result, base_dir=Path.cwd(), color=_use_color(color, fmt, output), show_fixes=show_fixes)
     if output:
         try:
             with open(output, "w", encoding="utf-8") as handle:

@@ -238,18 +238,18 @@ def _report_missing(ctx: CheckContext, cluster: Cluster, identity: ClusterIdenti
         first = on_subnet[0].assignment
         ctx.fail(first.role_definition_id or at_identity,
                  f"{who} holds {names} on a scope covering node subnet {node_subnet.label}, which does not grant "
-                 f"{lacking}: {fix}", first, key=f"role|{node_subnet.id}")
+                 f"{lacking}", first, key=f"role|{node_subnet.id}", fix=fix)
     elif elsewhere:
         held = ", ".join(dict.fromkeys(f"{grant.role.name} on {_short_scope(grant.assignment.scope)}"
                                        for grant in elsewhere))
         ctx.fail(at_identity, f"{who} holds {held}, which does not cover node subnet {node_subnet.label}, so it "
-                              f"lacks {lacking} there: {fix}", cluster, key=f"scope|{node_subnet.id}")
+                              f"lacks {lacking} there", cluster, key=f"scope|{node_subnet.id}", fix=fix)
     else:
         held = ", ".join(dict.fromkeys(grant.role.name for grant in mine))
         found = f"give {who} only {held}, which does not grant" if held else f"assign no role to {who}, so nothing grants"
         ctx.fail(at_identity, f"these files {found} {lacking} on node subnet {node_subnet.label}; it may be granted "
-                              f"outside these files. If not, AKS cannot attach nodes and load balancers to the "
-                              f"subnet: {fix}", cluster, Severity.WARNING, key=f"none|{node_subnet.id}")
+                              "outside these files. If not, AKS cannot attach nodes and load balancers to the subnet",
+                 cluster, Severity.WARNING, key=f"none|{node_subnet.id}", fix=fix)
 
 
 def _advise(ctx: CheckContext, cluster: Cluster, identity: ClusterIdentity, node_subnet: _NodeSubnet,
@@ -269,5 +269,5 @@ def _advise(ctx: CheckContext, cluster: Cluster, identity: ClusterIdentity, node
         ctx.fail(first.role_definition_id or node_subnet.written,
                  f"the subnet permissions of {_identity_label(cluster, identity)} on node subnet {node_subnet.label} "
                  f"rest on custom role {names}, which does not grant {action}; Microsoft's Azure CNI overview lists "
-                 "it for custom roles (the BYOCNI article does not): add it if cluster creation fails with an "
-                 "authorization error", first, Severity.NOTE, key=f"advisory|{action}|{node_subnet.id}")
+                 "it for custom roles (the BYOCNI article does not)", first, Severity.NOTE,
+                 key=f"advisory|{action}|{node_subnet.id}", fix="add it if cluster creation fails with an authorization error")
