@@ -73,3 +73,9 @@ def test_enable_cilium_dataplane_is_located_at_the_flag() -> None:
     [cluster] = resources(text)
     dataplane = cluster["properties"]["networkProfile"]["networkDataplane"]
     assert dataplane.value == "cilium" and text[dataplane.start:dataplane.end] == "--enable-cilium-dataplane"
+
+
+def test_az_inside_eval_or_bash_c_is_a_note() -> None:
+    text = 'eval "az aks create -n a --network-plugin none"\nbash -c \'az aks create -n b\'\necho az aks create\n'
+    translation = translate(shell_scripts(text))
+    assert translation.calls == [] and len(translation.builder.notes) == 2

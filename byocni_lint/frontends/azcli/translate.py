@@ -4,6 +4,7 @@ Kept apart from the front-end plumbing so the translation can be tested on a str
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from byocni_lint.frontends.azcli.commands import AzCall, Group, Lit, TemplateBuilder, az_call, query_ref
@@ -48,6 +49,7 @@ def translate(scripts: list[Script], requirements: Requirements | None = None) -
                 continue
             call = az_call(command)
             if call is None:
+                _note_hidden_az(command, result)
                 continue
             result.calls.append(call)
             before = len(result.builder.clusters)
@@ -57,6 +59,20 @@ def translate(scripts: list[Script], requirements: Requirements | None = None) -
                     if call.image is not None and call.image.text else None
                 result.cluster_pins.append((call, image or pin))
     return result
+
+
+_SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "pwsh", "powershell"}
+
+
+def _note_hidden_az(command: Command, result: Translation) -> None:
+    """`eval "az ..."` and `bash -c "az ..."` run an az command the linter does not read: say so."""
+    words = command.words
+    first = (words[0].text or "").rsplit("/", 1)[-1] if words else ""
+    if first != "eval" and not (first in _SHELLS and any(w.text in ("-c", "-Command") for w in words[1:])):
+        return
+    if any(re.search(r"(^|[\s;&|(\"'])az\s", w.raw) for w in words[1:]):
+        result.builder.notes.append((f"an az command run through {first} is not read, so it is not checked",
+                                     command.start, command.end))
 
 
 def template(translation: Translation, source) -> dict:
