@@ -20,7 +20,6 @@ DOCKERFILE = "Dockerfile"
 WORKFLOW = "GitHub Actions workflow"
 PIPELINE = "Azure Pipelines YAML"
 _SHEBANG = re.compile(rb"\A#![^\n]*\b(?:ba|da|z|k)?sh\b")
-_AZ = re.compile(r"(?<![\w-])az(?![\w-])")
 
 
 class AzCliFrontEnd:

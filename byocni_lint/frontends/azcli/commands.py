@@ -68,9 +68,6 @@ class Lit:
     expression: bool = False
 
 
-Tree = "dict | list | Lit"
-
-
 @dataclass
 class AzCall:
     """One `az` invocation: command path (`aks create`), flags with their value words, and position."""

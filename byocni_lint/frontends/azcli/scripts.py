@@ -41,11 +41,6 @@ class Script:
 
 # ----- expansion of a templating layer -----
 
-Resolver = Callable[[str], "str | None | tuple[str, str]"]
-"""name -> value text, or None when not resolvable (then unknown with a generic reason), or
-("", reason) as a tuple for an unknown with a specific reason."""
-
-
 def expand(snippet: Snippet, pattern: re.Pattern[str], resolve: Callable[[re.Match], str | Exception | None]) -> Snippet:
     """Replace each match by its value (mapped to the match's span) or an unknown placeholder.
     `resolve` returns the text, an Exception carrying the reason, or None to leave the text as is."""
