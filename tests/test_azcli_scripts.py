@@ -96,3 +96,11 @@ def test_dockerfile_arg_tag_and_env_values() -> None:
     assert script.pin.version == "2.36.0" and text[script.pin.start:script.pin.end] == "2.36.0"
     [call] = calls([script])
     assert call.one("--pod-cidr").text == "10.4.0.0/16"
+
+
+def test_pipeline_template_expressions_from_variables() -> None:
+    text = ("variables:\n  cidr: 10.3.0.0/16\nsteps:\n  - bash: |\n"
+            "      az aks create --pod-cidr ${{ variables.cidr }} --name ${{ parameters.name }}\n")
+    [call] = calls(scripts.pipeline_scripts(text))
+    assert call.one("--pod-cidr").text == "10.3.0.0/16" and at(text, call.one("--pod-cidr")) == "${{ variables.cidr }}"
+    assert call.one("--name").text is None

@@ -543,13 +543,21 @@ def pipeline_scripts(text: str) -> list[Script]:
         return found
 
     def macro_expander(variables: dict[str, Word]) -> Callable[[Snippet], Snippet]:
-        def resolve(match: re.Match):
-            word = variables.get(match.group(1))
+        """`$(name)` macros and `${{ variables.name }}` template expressions from `variables:`."""
+        def value_of(name: str, written: str):
+            word = variables.get(name)
             if word is None:
-                return ValueError(f"$({match.group(1)}) is not defined in the pipeline's variables")
+                return ValueError(f"{written} is not defined in the pipeline's variables")
             return word.text if word.text is not None else ValueError(word.unknown or "unknown")
-        return lambda snippet: github_expander({})(expand(snippet, _MACRO, resolve)) if "${{" in snippet.text \
-            else expand(snippet, _MACRO, resolve)
+
+        def template_expression(match: re.Match):
+            name = re.fullmatch(r"variables(?:\.([\w.]+)|\[\s*'([^']+)'\s*\])", match.group(1))
+            if name is None:
+                return ValueError(f"{match.group(0)} is known only when the pipeline runs")
+            return value_of(name.group(1) or name.group(2), match.group(0))
+
+        return lambda snippet: expand(expand(snippet, _GH_EXPR, template_expression), _MACRO,
+                                      lambda match: value_of(match.group(1), match.group(0)))
 
     def walk(node, variables: dict[str, Word], pin: Pin | None) -> None:
         if getattr(node, "tag", "").endswith(":seq"):
