@@ -108,10 +108,11 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
             click.echo(f"{spec.id} {spec.name} [{spec.severity.label}]\n\n{spec.summary}\n\n{spec.description}\n\n{spec.help_uri}")
         else:
             from byocni_lint.checks import registered_checks
+            from byocni_lint.engine import ALWAYS_ON
 
             implemented = registered_checks()
             for spec in rulebook.values():
-                status = "" if spec.id in implemented or spec.id in ("BYO900", "BYO901", "BYO903") else "  (not yet implemented)"
+                status = "" if spec.id in implemented or spec.id in ALWAYS_ON else "  (not yet implemented)"
                 click.echo(f"{spec.id}  {spec.name:32} {spec.severity.label:8} {spec.summary}{status}")
         return EXIT_CLEAN
 

@@ -46,10 +46,6 @@ class _Role:
         return rbac.any_of(rbac.role_grants(block, action) for block in self.blocks)
 
 
-def _unresolved(where: Field, reason: str) -> Field:
-    return Field(Unknown(reason), where.location, where.origin, where.property_path)
-
-
 def _resolve_role(assignment: RoleAssignment, model: Model) -> _Role:
     """The role a `roleDefinitionId` names: a custom role in the files, else a built-in role."""
     written = assignment.role_definition_id
@@ -61,14 +57,13 @@ def _resolve_role(assignment: RoleAssignment, model: Model) -> _Role:
     guid = rbac.role_guid(written.value) if isinstance(written.value, str) else None
     if guid is None:
         return _Role(str(written.value), False,
-                     unresolved=_unresolved(written, f"'{written.value}' names no role definition"))
+                     unresolved=written.as_unknown(f"'{written.value}' names no role definition"))
     custom = model.role_definitions.get(guid)
     if custom is not None:
         return _custom_role(custom, guid)
     builtin = rbac.builtin_roles().get(guid)
     if builtin is None:
-        return _Role(guid, False, unresolved=_unresolved(
-            written, f"role {guid} is not defined in these files and is not a built-in role byocni-lint knows"))
+        return _Role(guid, False, unresolved=written.as_unknown(f"role {guid} is not defined in these files and is not a built-in role byocni-lint knows"))
     return _Role(builtin.name, True, (builtin,))
 
 
