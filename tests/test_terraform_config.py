@@ -340,3 +340,11 @@ def test_benchmark_terraform_tree_is_a_clean_byocni_configuration(tmp_path):
     assert findings == "0 findings" and timing.endswith(" ms")
     run = lints_clean(tmp_path / "tf", files=2)
     assert run.clusters == 1
+
+
+def test_lock_file_pinning_old_azurerm_without_a_plan(tmp_path):
+    main = _config_only(plans._copy(tmp_path))
+    (main.parent / ".terraform.lock.hcl").write_text(
+        'provider "registry.terraform.io/hashicorp/azurerm" {\n  version     = "3.5.0"\n  constraints = ">= 3.0.0"\n}\n')
+    (finding,) = of(lint(main).findings, "BYO001")
+    assert finding.location.path.endswith(".terraform.lock.hcl") and finding.location.span.line == 2

@@ -56,12 +56,14 @@ def _called_module_folders(folders: dict) -> set:
 
 def _named_only(claimed_files: list[ClaimedFile]) -> frozenset[str] | None:
     """Files named one by one (as pre-commit passes changed files): the whole folder is evaluated, and
-    rule findings are reported in the named files. A folder named as a whole reports everywhere."""
+    rule findings are reported in the named files (and the folder's lock file, which pins the provider
+    for all of them). A folder named as a whole reports everywhere."""
     import os
 
     if not all(c.explicit for c in claimed_files):
         return None
-    return frozenset(os.path.normpath(c.display) for c in claimed_files)
+    lock = os.path.normpath(str(Path(claimed_files[0].display).parent / LOCK))  # the folder's provider pin (BYO001)
+    return frozenset([lock, *(os.path.normpath(c.display) for c in claimed_files)])
 
 
 def build_config(folder: Path, claimed: ClaimedFile, run):
