@@ -50,7 +50,7 @@ class _Linter:
         self.options = options
         self.rulebook = load_rulebook()
         limits = self.rulebook["BYO903"].params
-        self.max_bytes = int(limits.get("max_file_bytes", 20_000_000))
+        self.max_bytes = int(limits.get("max_file_bytes", 4_194_304))
         self.max_depth = int(limits.get("max_json_depth", 200))
         self.limits = limits
         self.checks = {rule_id: fn for rule_id, fn in registered_checks().items()
@@ -61,6 +61,8 @@ class _Linter:
         self.internal_errors: list[str] = []
         self.documents: dict[Path, Document | None] = {}
         self.folders = FolderIndex()
+        self.run_budget = None  # evaluate.scope.RunBudget, made on the first evaluation
+        self.out_of_steps: dict[int, str] = {}  # id(template root) -> the step limit one evaluation ran into
 
     def rules_run(self) -> list[RuleSpec]:
         ids = set(self.checks) | {r for r in _ALWAYS_ON if selected(r, self.options)}
@@ -187,27 +189,53 @@ class _Linter:
     def model_of(self, path: Path, document: Document, parameters: Document | None):
         """The model of one evaluation, or None when an evaluation limit stopped it (reported as BYO903)."""
         from byocni_lint.evaluate.deployment import TemplateInput, evaluate_template, relative_template_loader
-        from byocni_lint.evaluate.scope import Budget, LimitExceeded
+        from byocni_lint.evaluate.scope import Budget, LimitExceeded, RunBudget
         from byocni_lint.model_from_arm import build_model
 
+        if self.run_budget is None:
+            self.run_budget = RunBudget(int(self.limits.get("max_run_steps", 5_000_000)))
+        spent = self.out_of_steps.get(id(document.root))
+        if spent is not None or self.run_budget.exhausted:
+            # Work shared between evaluations of one template: one that ran out of steps with one
+            # parameters file is not re-run with the next (the cost is in the template).
+            limit = spent or f"the run took more than {self.run_budget.max_steps} evaluation steps in total"
+            where = f" with {parameters.path}" if parameters is not None else ""
+            self.add(Finding("BYO903", self.rulebook["BYO903"].severity, f"not evaluated{where}: {limit}",
+                             Location(document.path), fingerprint_key=f"{limit}|{where}"))
+            return None
         budget = Budget(max_steps=int(self.limits.get("max_eval_steps", 200_000)),
                         max_copy=int(self.limits.get("max_copy_count", 800)),
-                        max_depth=int(self.limits.get("max_deployment_depth", 16)))
+                        max_depth=int(self.limits.get("max_deployment_depth", 16)), run=self.run_budget)
         values = parameters.root.get("parameters") if parameters is not None and isinstance(parameters.root, dict) else None
         source = TemplateInput(document.root, document.path, values if isinstance(values, dict) else None,
                                relative_template_loader(str(path), self._linked_loader))
         evaluation = evaluate_template(source, budget)
         limit = evaluation.limit
+        model = None
         if limit is None:
             try:
-                return build_model(evaluation, document.path, parameters.path if parameters else None)
+                model = build_model(evaluation, document.path, parameters.path if parameters else None)
             except LimitExceeded as exc:  # bodies are evaluated while modelling
                 limit = str(exc)
             except RecursionError:
                 limit = "expressions nested too deeply"
+        self.report_rejected_input(evaluation.problems, document.path)
+        if limit is None:
+            return model
+        if budget.steps > budget.max_steps:
+            self.out_of_steps[id(document.root)] = limit
         self.add(Finding("BYO903", self.rulebook["BYO903"].severity, f"evaluation stopped: {limit}",
                          Location(document.path), fingerprint_key=limit))
         return None
+
+    def report_rejected_input(self, problems: list, fallback: str) -> None:
+        """Values ARM would reject (a wrong parameter type, a negative copy count), where they were written."""
+        from byocni_lint.load.jsonc import node_span
+
+        for message, node in problems:
+            span = node_span(node)
+            location = Location(node.source.path, span) if span is not None else Location(fallback)
+            self.add(Finding("BYO900", self.rulebook["BYO900"].severity, message, location, fingerprint_key=message))
 
     def attempt(self, path: str, stage: str, function, *args):
         """Run one stage for one file; a bug met there must not stop the other files and rules, so it is

@@ -22,7 +22,7 @@ from byocni_lint.evaluate.references import ReferenceResolver, RuntimeObject
 from byocni_lint.evaluate.resource_ids import build_id, normalize_id, resource_group_id
 from byocni_lint.evaluate.scope import (Budget, DeploymentContext, LimitExceeded, ParameterSlot, Scope, collect_variables,
                                         lower_keys, rebuild_like, section)
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.evaluate.values import Unknown, describe
 
 DEPLOYMENT_TYPE = "microsoft.resources/deployments"
 _NOT_BODY = frozenset({"resources", "copy", "condition", "dependson", "comments"})
@@ -171,10 +171,13 @@ class Deployment:
             loop = str(copy.get("name", ""))
             count = scope.evaluate(copy.get("count"))
             if isinstance(count, Unknown) or not isinstance(count, int) or isinstance(count, bool):
-                why = count.reason if isinstance(count, Unknown) else f"{count!r} is not a number"
+                why = count.reason if isinstance(count, Unknown) else f"{describe(count)} is not a number"
                 unknown = Unknown(f"copy '{loop}' has an unknown count: {why}")
                 scopes = [scope.with_copy_index("", unknown).with_copy_index(loop, unknown)]
             else:
+                if count < 0:
+                    scope.budget.problem(f"copy '{loop}' has a negative count {count}: Azure Resource Manager "
+                                         "rejects it", count if hasattr(count, "source") else copy.get("count"))
                 if count > scope.budget.max_copy:
                     raise LimitExceeded(f"copy '{loop}' has count {count}, over the limit of {scope.budget.max_copy}")
                 # copyIndex() without a name means the resource's own loop, also inside property copies.
@@ -360,6 +363,7 @@ class Evaluation:
     root: Deployment | None
     instances: list[ResourceInstance] = field(default_factory=list)
     limit: str | None = None
+    problems: list = field(default_factory=list)  # (message, node) of input ARM rejects: BYO900
 
 
 def evaluate_template(source: TemplateInput, budget: Budget | None = None) -> Evaluation:
@@ -375,7 +379,7 @@ def evaluate_template(source: TemplateInput, budget: Budget | None = None) -> Ev
     scope = new_scope(source.template, budget, DeploymentContext(), references, supplied)
     root = Deployment(source.template, scope, scope.context, source, None, 0, None, None)
     scope.template = root
-    evaluation = Evaluation(root)
+    evaluation = Evaluation(root, problems=budget.problems)
     try:
         root.declare(lower_keys(source.template).get("resources"), None, scope)
         evaluation.instances = root.walk()
