@@ -12,8 +12,10 @@ import sys
 import click
 
 from byocni_lint import __version__
+from byocni_lint.entry import INTERRUPTED
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
 
 
 def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -56,6 +58,9 @@ def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rul
         code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug)
     except click.UsageError:
         raise
+    except KeyboardInterrupt:
+        click.echo(INTERRUPTED, err=True, nl=False)
+        code = EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the promise is exit 2, never a traceback on stdout
         if debug:
             import traceback
@@ -102,13 +107,18 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
     run = lint_paths(list(paths) or ["."], options)
     if run.missing_paths:
         raise click.BadParameter(f"no such file or folder: {', '.join(run.missing_paths)}", param_hint="PATHS")
+    if output and _is_input(Path(output), run.files_read):
+        raise click.BadParameter(f"{output} is one of the files being linted; it is not overwritten",
+                                 param_hint="--output")
     text = render(fmt, RunResult(run.findings, run.rules, run.files_linted), base_dir=Path.cwd(),
                   color=_use_color(color, fmt, output))
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
+        _write_whole(Path(output), text + "\n")
     else:
-        click.echo(text, color=_use_color(color, fmt, output))
+        try:
+            click.echo(text, color=_use_color(color, fmt, output))
+        except BrokenPipeError:  # the reader left (`| head -1`): nothing more to say, and no complaint
+            _silence_stdout()
     for problem in run.internal_errors:
         click.echo(f"byocni-lint: internal error: {problem} (run with --debug for details)", err=True)
     if run.internal_errors:
@@ -119,8 +129,43 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
     return EXIT_FINDINGS if any(f.severity >= threshold for f in run.findings) else EXIT_CLEAN
 
 
+def _is_input(output: Path, inputs: frozenset) -> bool:
+    """Whether `output` is (or is a link to, or another name of) a file the run read."""
+    resolved = output.resolve()
+    if resolved in inputs:
+        return True
+    try:
+        return output.exists() and any(path.exists() and os.path.samefile(output, path) for path in inputs)
+    except OSError:
+        return False
+
+
+def _write_whole(output: Path, text: str) -> None:
+    """The report appears complete or not at all: written beside the target, then renamed over it, so a
+    failure never leaves a partial or empty report where the last good one was."""
+    import tempfile
+
+    data = text.encode("utf-8", "backslashreplace")
+    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or None)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, output)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit does not raise BrokenPipeError again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main() -> None:
-    """Console entry point: click's usage errors become one line on stderr and exit code 2."""
+    """Console entry point: click's usage errors become one line on stderr and exit code 2; Ctrl-C is
+    one line and exit 130, as shells report an interrupted command."""
     try:
         code = cli.main(prog_name="byocni-lint", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -128,7 +173,7 @@ def main() -> None:
     except click.UsageError as exc:
         click.echo(f"byocni-lint: error: {exc.format_message()}", err=True)
         code = EXIT_ERROR
-    except click.Abort:
-        click.echo("byocni-lint: aborted", err=True)
-        code = EXIT_ERROR
+    except (click.Abort, KeyboardInterrupt):
+        click.echo(INTERRUPTED, err=True, nl=False)
+        code = EXIT_INTERRUPTED
     sys.exit(code or 0)

@@ -34,6 +34,7 @@ class LintRun:
     files_linted: int
     missing_paths: list[str] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)  # bugs met on the way; the CLI exits 2
+    files_read: frozenset[Path] = frozenset()  # resolved paths of every file opened, which --output must not be
 
 
 def selected(rule_id: str, options: Options) -> bool:
@@ -127,7 +128,8 @@ class _Linter:
             for parameters in plans[key]:
                 self.lint_template(candidate.path, document, parameters)
         findings = sorted([*self.findings.values(), *self.merged_notes()], key=Finding.sort_key)
-        return LintRun(findings, self.rules_run(), linted + len(self.unreadable), missing, self.internal_errors)
+        return LintRun(findings, self.rules_run(), linted + len(self.unreadable), missing, self.internal_errors,
+                       frozenset(self.documents))
 
     def _override_parameters(self) -> Document | None:
         if not self.options.parameters:

@@ -172,6 +172,9 @@ class Deployment:
             count = scope.evaluate(copy.get("count"))
             if isinstance(count, Unknown) or not isinstance(count, int) or isinstance(count, bool):
                 why = count.reason if isinstance(count, Unknown) else f"{describe(count)} is not a number"
+                if isinstance(count, (bool, list, dict)):
+                    scope.budget.problem(f"copy '{loop}' has the count {describe(count)}, not an integer: Azure "
+                                         "Resource Manager rejects it", copy.get("count"))
                 unknown = Unknown(f"copy '{loop}' has an unknown count: {why}")
                 scopes = [scope.with_copy_index("", unknown).with_copy_index(loop, unknown)]
             else:

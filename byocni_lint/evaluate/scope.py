@@ -321,7 +321,7 @@ def access(target: object, key: object, safe: bool = False) -> object:
             return target.missing(key)
         if safe or target is None:
             return None
-        return Unknown(f"property '{key}' does not exist")
+        return Unknown(f"property {describe(key)} does not exist")
     if isinstance(target, (list, str)) and isinstance(key, int) and not isinstance(key, bool):
         if -len(target) <= key < len(target) and key >= 0:
             return target[key]

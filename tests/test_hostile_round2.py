@@ -1,0 +1,325 @@
+"""Hostile input, second round (issue 15): each defect the deeper probe found, reproduced.
+
+Every case lints a hostile file beside a good template and asserts that the good one is still reported:
+one bad file must never hang the run, exhaust memory or hide the other findings. Tests end because a
+budget stops the work (a BYO903 or BYO900 finding), never by a wall-clock assertion.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from byocni_lint.engine import LintRun, Options, lint_paths
+
+SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
+PARAMETERS_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"
+SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seed" / "azuredeploy.json"
+
+
+def cluster(name: str = "aks", **network_profile) -> dict:
+    return {"type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2024-05-01", "name": name,
+            "location": "westeurope",
+            "properties": {"dnsPrefix": "h",
+                           "agentPoolProfiles": [{"name": "system", "count": 1, "mode": "System",
+                                                  "vmSize": "Standard_D2s_v3"}],
+                           "networkProfile": {"networkPlugin": "none", **network_profile}}}
+
+
+def template(resources: list, variables: dict | None = None, parameters: dict | None = None) -> dict:
+    return {"$schema": SCHEMA, "contentVersion": "1.0.0.0", "parameters": parameters or {},
+            "variables": variables or {}, "resources": resources}
+
+
+def shared_variables(levels: int = 41) -> dict:
+    """41 variables, each an array holding the previous one twice: 2^40 elements in 2.6 KB."""
+    variables: dict = {"v0": ["x"]}
+    for n in range(1, levels):
+        variables[f"v{n}"] = f"[createArray(variables('v{n - 1}'), variables('v{n - 1}'))]"
+    return variables
+
+
+def beside_good(tmp_path: Path, document: dict | str, name: str = "hostile.json") -> LintRun:
+    """Lint `document` in a folder with the seed template; the seed's findings must still be there."""
+    (tmp_path / "good.json").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    text = document if isinstance(document, str) else json.dumps(document, indent=1)
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    run = lint_paths([str(tmp_path)])
+    assert run.internal_errors == []
+    assert {"BYO010", "BYO011"} <= {f.rule_id for f in run.findings if f.location.path.endswith("good.json")}
+    return run
+
+
+def of(run: LintRun, name: str) -> list[tuple[str, str]]:
+    return [(f.rule_id, f.message) for f in run.findings if Path(f.location.path).name == name]
+
+
+# ----- 1: shared values are measured, never printed or copied whole -------------------------------------------
+
+SHARED = "variables('v40')"
+
+
+@pytest.mark.parametrize("expression", [
+    f"int({SHARED})", f"cidrSubnet({SHARED}, 24, 0)", f"resourceId('Microsoft.Network/virtualNetworks', {SHARED})",
+    f"contains(json('{{}}'), {SHARED})", f"reference('x').properties[{SHARED}]", f"string({SHARED})",
+    f"format('{{0}}', {SHARED})", f"concat('a', string({SHARED}))", f"bool({SHARED})", f"float({SHARED})",
+    f"parseCidr({SHARED})", f"join({SHARED}, ',')", f"createObject('a', 1)[{SHARED}]",
+], ids=["int", "cidrSubnet", "resourceId", "contains-object", "reference-x", "string", "format", "concat",
+        "bool", "float", "parseCidr", "join", "index"])
+def test_shared_value_in_a_function_ends_in_a_finding(tmp_path: Path, expression: str) -> None:
+    run = beside_good(tmp_path, template([cluster(podCidr=f"[{expression}]")], shared_variables()))
+    findings = of(run, "hostile.json")
+    assert findings, "the hostile template was not looked at"
+    assert all(len(message) < 2000 for _, message in findings)  # never the value printed out
+
+
+def test_shared_value_as_a_copy_count(tmp_path: Path) -> None:
+    resource = {**cluster(), "copy": {"name": "c", "count": f"[{SHARED}]"}}
+    run = beside_good(tmp_path, template([resource], shared_variables()))
+    assert ("BYO900", "copy 'c' has the count an array of 2 items, not an integer: Azure Resource Manager "
+                      "rejects it") in of(run, "hostile.json")
+
+
+def test_text_size_of_a_shared_value_costs_no_more_than_its_limit() -> None:
+    from byocni_lint.evaluate.values import describe, text_size
+
+    value: list = ["x"]
+    for _ in range(60):
+        value = [value, value]  # 2^60 leaves
+    assert text_size(value, 1000) > 1000
+    assert describe(value) == "an array of 2 items"
+
+
+# ----- 3: integers longer than Python's int-string limit ------------------------------------------------------
+
+
+def test_integer_of_five_thousand_digits_in_json_is_a_parse_error_for_that_file(tmp_path: Path) -> None:
+    text = json.dumps(template([cluster()])).replace('"count": 1', '"count": ' + "9" * 5000)
+    run = beside_good(tmp_path, text)
+    assert [rule for rule, _ in of(run, "hostile.json")] == ["BYO900"]
+
+
+def test_integer_of_five_thousand_digits_in_an_expression_is_a_malformed_expression(tmp_path: Path) -> None:
+    run = beside_good(tmp_path, template([cluster(podCidr=f"[string(add({'9' * 5000}, 1))]")]))
+    assert any(rule == "BYO900" and "longer than any ARM number" in message for rule, message in of(run, "hostile.json"))
+
+
+# ----- 4: lone surrogates reach every report ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+def test_lone_surrogate_in_a_name_is_escaped_in_every_report(tmp_path: Path, fmt: str) -> None:
+    text = json.dumps(template([cluster(name="aks\\ud800", podCidr="[parameters('missing')]")]))
+    (tmp_path / "surrogate.json").write_text(text.replace("\\\\ud800", "\\ud800"), encoding="utf-8")
+    report = tmp_path / f"report.{fmt}"
+    result = subprocess.run([sys.executable, "-m", "byocni_lint", str(tmp_path / "surrogate.json"), "--format", fmt,
+                             "--output", str(report), "--fail-on", "never"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    written = report.read_text(encoding="utf-8")
+    assert "BYO901" in written and "\\ud800" in written
+
+
+def test_a_failed_report_write_leaves_the_previous_report_whole(tmp_path: Path, monkeypatch) -> None:
+    from byocni_lint import cli
+
+    report = tmp_path / "report.txt"
+    report.write_text("previous report\n", encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", broken)
+    with pytest.raises(OSError):
+        cli._write_whole(report, "new report\n")
+    assert report.read_text(encoding="utf-8") == "previous report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.txt"]  # no temporary left behind
+
+
+# ----- 7 and 8: sizes are checked before values are built ------------------------------------------------------
+
+
+def test_default_file_limit_is_arms_four_megabytes(tmp_path: Path) -> None:
+    from byocni_lint.rulebook import load_rulebook
+
+    assert int(load_rulebook()["BYO903"].params["max_file_bytes"]) == 4 * 1024 * 1024
+    text = json.dumps(template([cluster()]))[:-1] + ', "pad": [' + "{}," * 1_500_000 + "{}]}"
+    run = beside_good(tmp_path, text)
+    assert [rule for rule, _ in of(run, "hostile.json")] == ["BYO903"]
+
+
+def test_parsed_containers_have_no_per_node_dictionary() -> None:
+    from byocni_lint.load.jsonc import parse
+
+    root = parse('{"a": [{}, [], {"b": true}]}')
+    assert not hasattr(root, "__dict__") and not hasattr(root["a"], "__dict__")
+    assert root["a"][2].scalar_spans == {"b": (21, 25)} and root["a"][0].scalar_spans == {}
+
+
+@pytest.mark.parametrize("expression", [
+    "format('{0:D99999999999}', 1)", "format('{0:N999999999}', 1)", "format('{0:X2000000}', 255)",
+    "format('{0,99999999}', 1)",
+], ids=["D-width", "N-precision", "X-width", "alignment"])
+def test_format_widths_are_checked_before_they_are_allocated(tmp_path: Path, expression: str) -> None:
+    run = beside_good(tmp_path, template([cluster(podCidr=f"[{expression}]")]))
+    assert any(rule == "BYO903" and "format()" in message for rule, message in of(run, "hostile.json"))
+
+
+def test_join_is_measured_before_it_copies(tmp_path: Path) -> None:
+    variables = {"a": "[range(0, 10000)]", "b": "[join(variables('a'), concat(string(range(0, 9000))))]"}
+    run = beside_good(tmp_path, template([cluster(podCidr="[variables('b')]")], variables))
+    assert any(rule == "BYO903" and "join()" in message for rule, message in of(run, "hostile.json"))
+
+
+# ----- 12: one budget for the whole run; no re-spending per parameters file -----------------------------------
+
+
+def _expensive_template() -> dict:
+    # Each variable doubles the work of the one before: the step budget stops it.
+    variables: dict = {"s0": "[parameters('seed')]"}
+    for n in range(1, 30):
+        variables[f"s{n}"] = f"[concat(variables('s{n - 1}'), take(variables('s{n - 1}'), 0))]"
+    variables["s29"] = "[length(string(createArray(" + ", ".join(f"variables('s{n}')" for n in range(29)) + ")))]"
+    return template([cluster(podCidr="[string(equals(variables('big'), variables('big')))]")],
+                    {**shared_variables(), "big": f"[{SHARED}]"}, {"seed": {"type": "string", "defaultValue": "x"}})
+
+
+def test_twenty_parameters_files_evaluate_a_hostile_template_once(tmp_path: Path) -> None:
+    (tmp_path / "main.json").write_text(json.dumps(_expensive_template()), encoding="utf-8")
+    for n in range(20):
+        (tmp_path / f"main.parameters.{n:02}.json").write_text(json.dumps(
+            {"$schema": PARAMETERS_SCHEMA, "contentVersion": "1.0.0.0", "parameters": {"seed": {"value": str(n)}}}),
+            encoding="utf-8")
+    run = lint_paths([str(tmp_path / "main.json")])
+    stopped = [f.message for f in run.findings if f.rule_id == "BYO903"]
+    assert sum(message.startswith("evaluation stopped") for message in stopped) == 1
+    assert sum(message.startswith("not evaluated with") for message in stopped) == 19
+
+
+def test_the_run_budget_is_shared_by_every_evaluation() -> None:
+    from byocni_lint.evaluate.deployment import TemplateInput, evaluate_template
+    from byocni_lint.evaluate.scope import Budget, RunBudget
+
+    run_budget = RunBudget(max_steps=50)
+    document = template([cluster(podCidr="[concat('10.0', '.0.0/16')]", serviceCidr="[concat('10.1', '.0.0/16')]")])
+    limits = []
+    for _ in range(30):
+        evaluation = evaluate_template(TemplateInput(document, "t.json"), Budget(run=run_budget))
+        from byocni_lint.model_from_arm import build_model
+        from byocni_lint.evaluate.scope import LimitExceeded
+
+        try:
+            build_model(evaluation, "t.json", None)
+        except LimitExceeded as exc:
+            limits.append(str(exc))
+    assert run_budget.exhausted
+    assert limits and "the run took more than 50 evaluation steps in total" in limits[0]
+
+
+# ----- 14: values ARM rejects are findings at the value -------------------------------------------------------
+
+
+def test_integer_for_a_string_parameter_is_located_in_the_parameters_file(tmp_path: Path) -> None:
+    document = template([{**cluster(), "apiVersion": "[parameters('apiVersion')]"}],
+                        parameters={"apiVersion": {"type": "string"}})
+    (tmp_path / "aks.json").write_text(json.dumps(document, indent=1), encoding="utf-8")
+    (tmp_path / "aks.parameters.json").write_text(
+        '{"$schema": "%s",\n "contentVersion": "1.0.0.0",\n "parameters": {"apiVersion": {"value": 12345}}}'
+        % PARAMETERS_SCHEMA, encoding="utf-8")
+    run = lint_paths([str(tmp_path / "aks.json")])
+    [finding] = [f for f in run.findings if f.rule_id == "BYO900"]
+    assert "declared string but its value is the integer 12345" in finding.message
+    assert Path(finding.location.path).name == "aks.parameters.json"
+    assert (finding.location.span.line, finding.location.span.column) == (3, 41)  # at 12345
+
+
+def test_matching_and_convertible_parameter_types_are_not_findings(tmp_path: Path) -> None:
+    document = template([cluster(podCidr="[parameters('pod')]")],
+                        parameters={"pod": {"type": "string", "defaultValue": "10.244.0.0/16"},
+                                    "n": {"type": "int", "defaultValue": "3"}, "on": {"type": "bool", "defaultValue": 1},
+                                    "list": {"type": "array", "defaultValue": []}})
+    run = beside_good(tmp_path, document)
+    assert not [f for f in run.findings if f.rule_id == "BYO900"]
+    assert of(run, "hostile.json") == [] or all(rule != "BYO900" for rule, _ in of(run, "hostile.json"))
+
+
+def test_negative_copy_count_is_located_at_the_count(tmp_path: Path) -> None:
+    text = json.dumps(template([{**cluster(), "copy": {"name": "pools", "count": -1}}]), indent=1)
+    run = beside_good(tmp_path, text)
+    [finding] = [f for f in run.findings if f.rule_id == "BYO900"]
+    assert "negative count -1" in finding.message
+    line = next(n for n, text_line in enumerate(text.splitlines(), 1) if '"count": -1' in text_line)
+    assert finding.location.span.line == line
+
+
+# ----- 15: output hazards -------------------------------------------------------------------------------------
+
+
+def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "byocni_lint", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_output_naming_an_input_file_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "aks.json"
+    target.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    os.link(target, tmp_path / "other-name.json")
+    for output in (target, tmp_path / "other-name.json"):
+        result = _cli(str(target), "--output", str(output))
+        assert result.returncode == 2 and "is one of the files being linted" in result.stderr
+    assert target.read_text(encoding="utf-8") == SEED.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name, escaped", [
+    ("evil\nforged.json:1:1: BYO001 fake [error].json", "evil\\x0aforged.json"),
+    ("ansi\x1b[2J.json", "ansi\\x1b[2J.json"),
+    ("bidi\u202egpj.json", "bidi\\u202egpj.json"),
+], ids=["newline", "ansi", "bidi"])
+def test_control_characters_in_a_file_name_are_escaped_in_text_output(tmp_path: Path, name: str, escaped: str) -> None:
+    (tmp_path / name).write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    result = _cli(".", cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3, lines  # two findings and the summary: no forged line
+    assert all(line.startswith(escaped) for line in lines[:2])
+    assert not any(char in result.stdout for char in "\x1b\u202e")
+
+
+def test_ctrl_c_while_starting_up_is_one_line_and_exit_130() -> None:
+    program = (
+        "import sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'click':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "sys.argv = ['byocni-lint', '.']\n"
+        "from byocni_lint.entry import main\n"
+        "main()\n")
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert (result.returncode, result.stderr) == (130, "byocni-lint: interrupted\n")
+
+
+def test_ctrl_c_while_linting_is_one_line_and_exit_130(monkeypatch, capsys) -> None:
+    from byocni_lint import cli, engine
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine, "lint_paths", interrupted)
+    monkeypatch.setattr(sys, "argv", ["byocni-lint", str(SEED)])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 130
+    assert capsys.readouterr().err == "byocni-lint: interrupted\n"
+
+
+def test_a_closed_pipe_ends_the_run_quietly() -> None:
+    process = subprocess.Popen([sys.executable, "-m", "byocni_lint", str(SEED)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader is gone before the report is written, as with `| head -0`
+    stderr = process.stderr.read()
+    process.stderr.close()
+    assert process.wait() in (0, 1)
+    assert stderr == b""
