@@ -242,8 +242,14 @@ class _Linter:
     def attempt(self, path: str, stage: str, function, *args):
         """Run one stage for one file; a bug met there must not stop the other files and rules, so it is
         recorded (the CLI reports it and exits 2) unless --debug asks for the traceback."""
+        from byocni_lint.checks.context import CheckLimitExceeded
+
         try:
             return function(*args)
+        except CheckLimitExceeded as exc:
+            self.add(Finding("BYO903", self.rulebook["BYO903"].severity, str(exc), exc.location,
+                             fingerprint_key=str(exc)))
+            return None
         except Exception as exc:  # noqa: BLE001 - anything here is our bug: recorded, never silent
             if self.options.debug:
                 raise

@@ -323,3 +323,16 @@ def test_a_closed_pipe_ends_the_run_quietly() -> None:
     process.stderr.close()
     assert process.wait() in (0, 1)
     assert stderr == b""
+
+
+# ----- 6: NSG evaluation is bounded by a budget ---------------------------------------------------------------
+
+
+def test_nsg_of_eight_hundred_deny_rules_stops_on_the_check_budget(tmp_path: Path) -> None:
+    # 800 Deny rules (a 1.7 KB copy loop, valid ARM), each on its own port across the node range: every
+    # Deny found means evaluating the rest again, work that grows with the cube of the rule count.
+    hostile = (Path(__file__).resolve().parent.parent / "fixtures" / "network" / "nsg-800-rule-copy-loop.json")
+    run = beside_good(tmp_path, hostile.read_text(encoding="utf-8"))
+    stopped = [message for rule, message in of(run, "hostile.json") if rule == "BYO903"]
+    assert stopped == ["BYO005 stopped: NSG nsg-nodes needs more than 50000 rule evaluations "
+                       "(BYO005 max_rule_evaluations), so it was not checked completely"]

@@ -14,6 +14,15 @@ from byocni_lint.model import Field, Resource
 from byocni_lint.rulebook import RuleSpec
 
 UNRESOLVED = "BYO901"
+DEFAULT_CHECK_BUDGET = 50_000
+
+
+class CheckLimitExceeded(Exception):
+    """A check ran out of its work budget (an 800-rule NSG): BYO903 at `location`, never a hang."""
+
+    def __init__(self, message: str, location: Location) -> None:
+        super().__init__(message)
+        self.location = location
 
 
 @dataclass
