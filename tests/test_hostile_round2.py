@@ -85,7 +85,7 @@ def test_shared_value_as_a_copy_count(tmp_path: Path) -> None:
 
 
 def test_text_size_of_a_shared_value_costs_no_more_than_its_limit() -> None:
-    from byocni_lint.evaluate.values import describe, text_size
+    from byocni_lint.model.values import describe, text_size
 
     value: list = ["x"]
     for _ in range(60):
@@ -208,7 +208,7 @@ def test_the_run_budget_is_shared_by_every_evaluation() -> None:
     limits = []
     for _ in range(30):
         evaluation = evaluate_template(TemplateInput(document, "t.json"), Budget(run=run_budget))
-        from byocni_lint.model_from_arm import build_model
+        from byocni_lint.frontends.arm.to_model import build_model
         from byocni_lint.evaluate.scope import LimitExceeded
 
         try:
@@ -331,7 +331,7 @@ def test_a_closed_pipe_ends_the_run_quietly() -> None:
 def test_nsg_of_eight_hundred_deny_rules_stops_on_the_check_budget(tmp_path: Path) -> None:
     # 800 Deny rules (a 1.7 KB copy loop, valid ARM), each on its own port across the node range: every
     # Deny found means evaluating the rest again, work that grows with the cube of the rule count.
-    hostile = (Path(__file__).resolve().parent.parent / "fixtures" / "network" / "nsg-800-rule-copy-loop.json")
+    hostile = (Path(__file__).resolve().parent.parent / "fixtures" / "hostile" / "nsg-800-rule-copy-loop.json")
     run = beside_good(tmp_path, hostile.read_text(encoding="utf-8"))
     stopped = [message for rule, message in of(run, "hostile.json") if rule == "BYO903"]
     assert stopped == ["BYO005 stopped: NSG nsg-nodes needs more than 50000 rule evaluations "

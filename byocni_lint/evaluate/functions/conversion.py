@@ -17,7 +17,7 @@ import re
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.comparison import runtime_unknown
 from byocni_lint.evaluate.scope import LimitExceeded
-from byocni_lint.evaluate.values import Unknown, describe, text_size
+from byocni_lint.model.values import Unknown, describe, text_size
 
 
 def bounded(scope, size: int, function: str) -> None:

@@ -14,7 +14,7 @@ import ipaddress
 
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.comparison import integer
-from byocni_lint.evaluate.values import describe
+from byocni_lint.model.values import describe
 
 
 def _network(text: object) -> ipaddress.IPv4Network | ipaddress.IPv6Network:

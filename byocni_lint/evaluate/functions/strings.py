@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote, urljoin
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.comparison import integer
 from byocni_lint.evaluate.functions.conversion import bounded, hidden_unknown, parse_json, text_of, to_text
-from byocni_lint.evaluate.values import Unknown, describe
+from byocni_lint.model.values import Unknown, describe
 
 def _text_arg(value: object, name: str) -> str:
     if not isinstance(value, str):
