@@ -94,10 +94,12 @@ class _Linter:
         from byocni_lint.discover import discover
         from byocni_lint.frontends import frontends
         from byocni_lint.frontends.run import Run
+        from byocni_lint.load.files import linted_roots
 
         fronts = frontends()
         found = discover(paths, fronts)
         run = Run(self.rulebook, self.options, self.add, self.attempt)
+        run.roots = linted_roots(paths)
         for folder in found.unreadable_folders:
             from byocni_lint.findings import Location
 

@@ -15,7 +15,6 @@ Bodies are evaluated lazily: the model only asks for the resource types the rule
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 from byocni_lint.evaluate.references import ReferenceResolver, RuntimeObject
@@ -391,13 +390,3 @@ def evaluate_template(source: TemplateInput, budget: Budget | None = None) -> Ev
         evaluation.instances = []
     return evaluation
 
-
-def relative_template_loader(template_path: str, parse: Callable[[str], dict | None]) -> Callable[[str], dict | None]:
-    """Resolves `templateLink.relativePath` against the file that holds the link, as ARM does."""
-    base = Path(template_path).parent
-
-    def load(relative: str) -> dict | None:
-        candidate = (base / relative).resolve()
-        return parse(str(candidate)) if candidate.is_file() else None
-
-    return load
