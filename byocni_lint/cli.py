@@ -13,6 +13,7 @@ import click
 
 from byocni_lint import __version__
 from byocni_lint.entry import INTERRUPTED
+from byocni_lint.rulebook import RulebookError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT
@@ -77,6 +78,9 @@ def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rul
         code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug)
     except click.UsageError:
         raise
+    except RulebookError as exc:  # a bad rule file or parameter: the user's to fix, so no traceback
+        click.echo(f"byocni-lint: error: {exc}", err=True)
+        code = EXIT_ERROR
     except KeyboardInterrupt:
         click.echo(INTERRUPTED, err=True, nl=False)
         code = EXIT_INTERRUPTED

@@ -136,7 +136,8 @@ class _Linter:
         from byocni_lint.checks.context import CheckContext
 
         for rule_id, check_function in self.checks.items():
-            context = CheckContext(self.rulebook[rule_id], self.options.today, model.format)
+            context = CheckContext(self.rulebook[rule_id], self.options.today, model.format,
+                                   limits=self.rulebook["BYO903"].params)
             self.attempt(display, rule_id, check_function, model, context)
             for finding in context.findings:
                 self.add(finding)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from arm_eval import shipped_budget
 from byocni_lint.evaluate.deployment import Evaluation, TemplateInput, evaluate_template
 from byocni_lint.evaluate.scope import DeploymentContext
 from byocni_lint.load.jsonc import parse
@@ -25,6 +26,7 @@ def evaluate_fixture(name: str, parameters: str | None = None, values: dict | No
     supplied.update({key: {"value": value} for key, value in (values or {}).items()})
     evaluation = evaluate_template(TemplateInput(parse_file(str(path)), str(path), supplied or None,
                                                  lambda relative: parse_file(str(path.parent / relative))
-                                                 if (path.parent / relative).is_file() else None))
+                                                 if (path.parent / relative).is_file() else None),
+                                 shipped_budget())
     assert evaluation.limit is None, evaluation.limit
     return evaluation

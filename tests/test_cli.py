@@ -231,8 +231,9 @@ def test_json_output_structure() -> None:
     document = json.loads(result.stdout)
     assert list(document) == ["version", "findings", "summary"]
     assert document["version"] == __version__
-    assert document["summary"] == {"files": 3, "findings": 2, "error": 1, "warning": 1, "note": 0}
-    keys = ["rule", "severity", "message", "path", "line", "column", "end_line", "end_column", "resource", "property"]
+    assert document["summary"] == {"files": 3, "findings": 2, "kinds": {"ARM template": 3}, "byocni_clusters": 3, "error": 1, "warning": 1, "note": 0}
+    keys = ["rule", "severity", "message", "path", "line", "column", "end_line", "end_column", "resource", "property",
+            "fix", "rules"]
     assert all(list(finding) == keys for finding in document["findings"])
     reserved = next(f for f in document["findings"] if f["rule"] == "BYO003")
     line, column = position(ERROR, '"serviceCidr": "172.30.128.0/17"', '"172')
@@ -245,6 +246,8 @@ def test_json_output_structure() -> None:
         "line": line, "column": column, "end_line": line, "end_column": column + len('"172.30.128.0/17"'),
         "resource": "managedClusters/aks1",
         "property": "properties.networkProfile.serviceCidr",
+        "fix": None,
+        "rules": None,
     }
     bridge = next(f for f in document["findings"] if f["rule"] == "BYO012")
     assert (bridge["severity"], bridge["path"]) == ("warning", relative(WARNING))
@@ -253,7 +256,7 @@ def test_json_output_structure() -> None:
 def test_json_output_when_clean() -> None:
     document = json.loads(cli(CLEAN, "--format", "json").stdout)
     assert document["findings"] == []
-    assert document["summary"] == {"files": 1, "findings": 0, "error": 0, "warning": 0, "note": 0}
+    assert document["summary"] == {"files": 1, "findings": 0, "kinds": {"ARM template": 1}, "byocni_clusters": 1, "error": 0, "warning": 0, "note": 0}
 
 
 # --- SARIF output -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from arm_eval import shipped_budget
 from byocni_lint.evaluate.expressions import malformed_expressions
 from byocni_lint.engine import lint_paths
 from byocni_lint.evaluate.deployment import Evaluation, TemplateInput, evaluate_template
@@ -59,7 +60,7 @@ def evaluate(relative: str, parameters: str | None = None, values: dict | None =
     source = TemplateInput(_parse_file(str(path)), str(path), supplied or None,
                            lambda relative: _parse_file(str(path.parent / relative))
                            if (path.parent / relative).is_file() else None)
-    evaluation = evaluate_template(source)
+    evaluation = evaluate_template(source, shipped_budget())
     assert evaluation.limit is None, evaluation.limit
     return evaluation
 

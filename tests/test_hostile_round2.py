@@ -201,16 +201,16 @@ def test_twenty_parameters_files_evaluate_a_hostile_template_once(tmp_path: Path
 
 def test_the_run_budget_is_shared_by_every_evaluation() -> None:
     from byocni_lint.evaluate.deployment import TemplateInput, evaluate_template
-    from byocni_lint.evaluate.scope import Budget, RunBudget
+    from byocni_lint.evaluate.scope import Budget, LimitExceeded, RunBudget
+    from byocni_lint.frontends.arm.to_model import build_model
+    from byocni_lint.rulebook import load_rulebook
 
     run_budget = RunBudget(max_steps=50)
     document = template([cluster(podCidr="[concat('10.0', '.0.0/16')]", serviceCidr="[concat('10.1', '.0.0/16')]")])
     limits = []
     for _ in range(30):
-        evaluation = evaluate_template(TemplateInput(document, "t.json"), Budget(run=run_budget))
-        from byocni_lint.frontends.arm.to_model import build_model
-        from byocni_lint.evaluate.scope import LimitExceeded
-
+        budget = Budget.from_limits(load_rulebook()["BYO903"].params, run=run_budget)
+        evaluation = evaluate_template(TemplateInput(document, "t.json"), budget)
         try:
             build_model(evaluation, "t.json", None)
         except LimitExceeded as exc:
@@ -335,4 +335,4 @@ def test_nsg_of_eight_hundred_deny_rules_stops_on_the_check_budget(tmp_path: Pat
     run = beside_good(tmp_path, hostile.read_text(encoding="utf-8"))
     stopped = [message for rule, message in of(run, "hostile.json") if rule == "BYO903"]
     assert stopped == ["BYO005 stopped: NSG nsg-nodes needs more than 50000 rule evaluations "
-                       "(BYO005 max_rule_evaluations), so it was not checked completely"]
+                       "(BYO903 max_nsg_rule_evaluations), so it was not checked completely"]

@@ -570,3 +570,19 @@ def test_pod_cidr_is_judged_only_where_pods_use_it(tmp_path, plugin, mode, judge
     path.write_text(json.dumps(template, indent=2), encoding="utf-8")
     pod_findings = [f for f in lint(path, select=("BYO003",)) if "podCidr" in f.message]
     assert bool(pod_findings) is judged, pod_findings
+
+
+def test_byo009_judges_the_default_service_range_when_service_cidr_is_left_out() -> None:
+    """AKS applies serviceCidr 10.0.0.0/16 when it is not set: a node subnet inside it fails to deploy."""
+    path = RULES / "byo009-default-service-cidr.json"
+    (finding,) = of(lint(path), "BYO009")
+    assert finding.severity.label == "error"
+    assert finding.message.startswith("the default serviceCidr (not set) 10.0.0.0/16 overlaps node subnet nodes (10.0.0.0/22)")
+    assert at(finding) == position(path, '"networkProfile": {', "{")  # located at the profile that leaves it out
+    assert finding.fix == "set serviceCidr to a range outside the subnet"
+
+
+def test_byo009_default_service_range_outside_the_network_is_clean() -> None:
+    findings = lint(RULES / "byo009-default-service-cidr-clear.json")
+    assert of(findings, "BYO009") == [] and of(findings, "BYO900") == []
+    assert of(findings, "BYO010") == []  # the file was read: its podCidr was seen

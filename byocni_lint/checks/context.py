@@ -15,7 +15,6 @@ from byocni_lint.model.spellings import spell
 from byocni_lint.rulebook import RuleSpec
 
 UNRESOLVED = "BYO901"
-DEFAULT_CHECK_BUDGET = 50_000
 
 
 class CheckLimitExceeded(Exception):
@@ -32,6 +31,7 @@ class CheckContext:
     today: date
     format: str = "arm"  # how the model's source spells settings (model/spellings.py)
     findings: list[Finding] = field(default_factory=list)
+    limits: dict = field(default_factory=dict)  # BYO903's params: the work bounds every check shares
 
     @property
     def params(self) -> dict:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from byocni_lint.checks import check
-from byocni_lint.checks.context import DEFAULT_CHECK_BUDGET, CheckContext, CheckLimitExceeded
+from byocni_lint.checks.context import CheckContext, CheckLimitExceeded
 from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Location, Severity
 from byocni_lint.model import Cluster, Field, Model, NetworkSecurityGroup, Resource, RouteTable, SecurityRule, Subnet
@@ -237,14 +237,14 @@ def _decide(ctx: CheckContext, rules: Sequence[nsg.SecurityRule], flows: Iterabl
     """
     outcome = _Outcome()
     by_rule: dict[int, _Denial] = {}
-    work, budget = 0, int(ctx.params.get("max_rule_evaluations", DEFAULT_CHECK_BUDGET))
+    work, budget = 0, int(ctx.limits["max_nsg_rule_evaluations"])
     for traffic in flows:
         remaining = list(rules)
         while True:
             work += len(remaining) + 1  # each evaluation may visit every rule
             if work > budget:
                 raise CheckLimitExceeded(f"{ctx.spec.id} stopped: NSG {group.name} needs more than {budget} rule "
-                                         "evaluations (BYO005 max_rule_evaluations), so it was not checked completely",
+                                         "evaluations (BYO903 max_nsg_rule_evaluations), so it was not checked completely",
                                          group.location)
             verdict = nsg.evaluate((*remaining, *nsg.default_rules()), traffic, tags)
             if verdict.outcome == "allowed" or verdict.rule is None or verdict.rule.default:
@@ -386,8 +386,8 @@ def _port_ranges(value: object) -> tuple[nsg.PortRange, ...]:
 
 @check("BYO005")
 def nsg_blocks_node_traffic(model: Model, ctx: CheckContext) -> None:
-    pod_severity = Severity.parse(str(ctx.params.get("pod_flow_severity", "warning")))
-    extra_flows = [_ExtraFlow.parse(item) for item in ctx.params.get("extra_flows") or []]
+    pod_severity = Severity.parse(str(ctx.params["pod_flow_severity"]))
+    extra_flows = [_ExtraFlow.parse(item) for item in ctx.params["extra_flows"]]
     for cluster, subnets in _byocni_clusters(model, ctx):
         pods = tuple(n for n in (parse_network(f.value) for f in cluster.pod_cidr_fields() if f.known) if n)
         for subnet in subnets:
@@ -442,7 +442,7 @@ def _check_pod_flows(ctx: CheckContext, cluster: Cluster, subnet: Subnet, group:
 
 @check("BYO007")
 def no_outbound_connectivity(model: Model, ctx: CheckContext) -> None:
-    required = [_flow_parameter(item) for item in ctx.params.get("required_outbound") or []]
+    required = [_flow_parameter(item) for item in ctx.params["required_outbound"]]
     for cluster, subnets in _byocni_clusters(model, ctx):
         outbound = cluster.outbound_type
         kind = "loadbalancer"

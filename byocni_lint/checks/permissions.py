@@ -296,7 +296,7 @@ def _advise(ctx: CheckContext, cluster: Cluster, identity: ClusterIdentity, node
         return  # built-in roles grant everything needed: no custom role is relied on
     custom = [grant for grant in grants if not grant.role.builtin and any(grant.grants(a) for a in required)]
     names = ", ".join(dict.fromkeys(grant.role.name for grant in custom))
-    for action in ctx.params.get("advisory_actions", []):
+    for action in ctx.params["advisory_actions"]:
         if _or(grant.grants(action) for grant in grants) is not False:
             continue
         first = custom[0].assignment

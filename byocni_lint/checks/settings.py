@@ -14,9 +14,9 @@ def _lower(field: Field | None) -> str | None:
 
 @check("BYO008")
 def byocni_incompatible_setting(model: Model, ctx: CheckContext) -> None:
-    policies = {p.lower() for p in ctx.params.get("incompatible_policies", [])}
-    dataplanes = {d.lower() for d in ctx.params.get("incompatible_dataplanes", [])}
-    warn_modes = {m.lower() for m in ctx.params.get("warn_plugin_modes", [])}
+    policies = {p.lower() for p in ctx.params["incompatible_policies"]}
+    dataplanes = {d.lower() for d in ctx.params["incompatible_dataplanes"]}
+    warn_modes = {m.lower() for m in ctx.params["warn_plugin_modes"]}
     for cluster in (c for c in model.clusters if c.is_byocni):
         for setting, banned, name, severity in (
             (cluster.network_policy, policies, "networkPolicy", Severity.ERROR),
@@ -35,12 +35,12 @@ def byocni_incompatible_setting(model: Model, ctx: CheckContext) -> None:
         if families is not None and families.present:
             if not families.known:
                 ctx.unknown(families, cluster, "ipFamilies")
-            elif ctx.params.get("warn_dual_stack", True) and isinstance(families.value, list) and \
+            elif ctx.params["warn_dual_stack"] and isinstance(families.value, list) and \
                     len({str(f).lower() for f in families.value}) > 1:
                 ctx.fail(families, "dual-stack ipFamilies with networkPlugin 'none' is not documented as "
                                    "supported (AKS documents dual stack with Azure CNI Overlay); make sure "
                                    "your CNI handles IPv6", cluster, Severity.WARNING)
-        if ctx.params.get("warn_windows_pools", True):
+        if ctx.params["warn_windows_pools"]:
             for pool in cluster.pools:
                 if not pool.os_type.known:
                     ctx.unknown(pool.os_type, cluster, f"osType of pool {pool.name}")

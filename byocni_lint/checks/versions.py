@@ -58,7 +58,7 @@ def kubernetes_version_unsupported(model: Model, ctx: CheckContext) -> None:
             if ctx.today <= end:
                 continue
             why = f"AKS support for {_minor_text(minor)} ended {end.isoformat()}" + (" (LTS)" if lts and entry.get("lts_end_of_life") else "")
-        elif oldest is not None and minor < oldest and ctx.params.get("older_minors_are_end_of_life", True):
+        elif oldest is not None and minor < oldest and ctx.params["older_minors_are_end_of_life"]:
             why = f"{_minor_text(minor)} is older than every minor in the AKS release calendar " \
                   f"(oldest listed: {_minor_text(oldest)})"
         else:

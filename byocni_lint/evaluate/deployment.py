@@ -368,8 +368,7 @@ class Evaluation:
     problems: list = field(default_factory=list)  # (message, node) of input ARM rejects: BYO900
 
 
-def evaluate_template(source: TemplateInput, budget: Budget | None = None) -> Evaluation:
-    budget = budget or Budget()
+def evaluate_template(source: TemplateInput, budget: Budget) -> Evaluation:
     supplied: dict[str, Callable[[], object]] = {}
     for name, entry in section(source.parameter_values, dict).items():
         spec = lower_keys(entry)

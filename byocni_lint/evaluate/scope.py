@@ -22,19 +22,26 @@ class LimitExceeded(Exception):
 
 @dataclass(eq=False, repr=False)
 class Budget:
-    """Limits shared by every scope of one evaluation, and what ARM would reject met on the way.
-
-    `run` is the run-wide allowance that every evaluation of one lint run draws from, so twenty
-    parameters files cannot each spend a full budget on one hostile template.
+    """Limits shared by every scope of one evaluation, and what ARM would reject met on the way. Their
+    values live in one place, the BYO903 rule's params (`from_limits`); the evaluator itself has no
+    defaults to drift from them. `run` is the run-wide allowance every evaluation of one lint run draws
+    from, so twenty parameters files cannot each spend a full budget on one hostile template.
     """
 
-    max_steps: int = 200_000
-    max_copy: int = 800
-    max_depth: int = 16
-    max_value_size: int = 1_000_000  # characters of a string or items of an array built by a function
+    max_steps: int
+    max_copy: int
+    max_depth: int
+    max_value_size: int  # characters of a string or items of an array built by a function
     steps: int = 0
     run: "RunBudget | None" = None
     problems: list = field(default_factory=list)  # (message, node): input ARM rejects, reported as BYO900
+
+    @classmethod
+    def from_limits(cls, limits: dict, **overrides: int) -> "Budget":
+        values = dict(max_steps=int(limits["max_eval_steps"]), max_copy=int(limits["max_copy_count"]),
+                      max_depth=int(limits["max_deployment_depth"]), max_value_size=int(limits["max_value_size"]))
+        values.update(overrides)
+        return cls(**values)
 
     def tick(self) -> None:
         self.steps += 1
@@ -54,7 +61,7 @@ class Budget:
 class RunBudget:
     """Steps left for the whole run (BYO903 `max_run_steps`)."""
 
-    max_steps: int = 5_000_000
+    max_steps: int
     steps: int = 0
 
     def tick(self) -> None:

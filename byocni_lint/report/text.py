@@ -31,7 +31,10 @@ def _finding_line(finding: Finding, base_dir: Path, color: bool) -> str:
         tag = click.style(tag, fg=_SEVERITY_COLOURS[finding.severity])
     # A message spanning several lines would break the one-finding-per-line contract that grep relies on;
     # a newline in a file name could forge a finding line, an ANSI or bidi sequence rewrite the terminal.
-    message = printable(" ".join(finding.message.splitlines()))
+    message = " ".join(finding.message.splitlines())
+    if finding.fix:
+        message += f"; {finding.fix}"
+    message = printable(message)
     return f"{printable(display_path(finding.location.path, base_dir))}:{line}:{column}: {rule} {message} {tag}"
 
 

@@ -22,9 +22,8 @@ def model_of_template(run: "Run", template: object, path: str, parameter_values:
     from byocni_lint.evaluate.scope import Budget, LimitExceeded, RunBudget
     from byocni_lint.frontends.arm.to_model import build_model
 
-    limits = run.limits
     if run.run_budget is None:
-        run.run_budget = RunBudget(int(limits.get("max_run_steps", 5_000_000)))
+        run.run_budget = RunBudget(int(run.limits["max_run_steps"]))
     spent = run.out_of_steps.get(id(template))
     if spent is not None or run.run_budget.exhausted:
         # Work shared between evaluations of one template: one that ran out of steps with one parameters
@@ -33,8 +32,7 @@ def model_of_template(run: "Run", template: object, path: str, parameter_values:
         where = f" with {parameters_source}" if parameters_source else ""
         run.problem("BYO903", f"not evaluated{where}: {limit}", Location(path))
         return None
-    budget = Budget(max_steps=int(limits["max_eval_steps"]), max_copy=int(limits["max_copy_count"]),
-                    max_depth=int(limits["max_deployment_depth"]), run=run.run_budget)
+    budget = Budget.from_limits(run.limits, run=run.run_budget)
     source = TemplateInput(template if isinstance(template, dict) else {}, path, parameter_values, load_linked)
     evaluation = evaluate_template(source, budget)
     limit = evaluation.limit

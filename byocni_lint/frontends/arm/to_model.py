@@ -135,6 +135,7 @@ class _Builder:
         cluster = Cluster(
             **self._base(instance),
             api_version=api,
+            network_profile=field_at(body, "properties.networkProfile", where),
             kubernetes_version=field_at(body, "properties.kubernetesVersion", where),
             support_plan=field_at(body, "properties.supportPlan", where),
             network_plugin=field_at(body, net + "networkPlugin", where),
