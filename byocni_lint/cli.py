@@ -131,7 +131,8 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
                       ignore=_known_rules(_split_ids(ignore), rule_ids, "--ignore"),
                       parameters=parameters, today=day, debug=debug)
     if parameters and not Path(parameters).is_file():
-        raise click.BadParameter(f"no such parameters file: {parameters}", param_hint="--parameters")
+        what = "not a regular file" if os.path.lexists(parameters) else "no such parameters file"
+        raise click.BadParameter(f"{what}: {parameters}", param_hint="--parameters")
     if output:
         _check_writable(output)
     run = lint_paths(list(paths) or ["."], options, keep_models=fmt == "model")

@@ -336,3 +336,202 @@ def test_nsg_of_eight_hundred_deny_rules_stops_on_the_check_budget(tmp_path: Pat
     stopped = [message for rule, message in of(run, "hostile.json") if rule == "BYO903"]
     assert stopped == ["BYO005 stopped: NSG nsg-nodes needs more than 50000 rule evaluations "
                        "(BYO903 max_nsg_rule_evaluations), so it was not checked completely"]
+
+
+# ----- 13: the rule cache is validated, bounded and rebuilt when wrong ----------------------------------------
+
+
+def _cache(tmp_path: Path, monkeypatch) -> Path:
+    from byocni_lint.rulebook import load_rulebook
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    load_rulebook()
+    [cache] = (tmp_path / "byocni-lint").glob("rules-*.json")
+    return cache
+
+
+@pytest.mark.parametrize("content", ['{"not": "a list"}', "[1, 2, 3]", "not json", ""],
+                         ids=["object", "wrong-length", "garbage", "empty"])
+def test_a_cache_of_the_wrong_shape_is_rebuilt(tmp_path: Path, monkeypatch, content: str) -> None:
+    from byocni_lint.rulebook import load_rulebook
+
+    cache = _cache(tmp_path, monkeypatch)
+    cache.write_text(content, encoding="utf-8")
+    assert load_rulebook()["BYO001"].severity.label == "error"
+    assert isinstance(json.loads(cache.read_text(encoding="utf-8")), list)
+
+
+def test_a_forged_cache_cannot_turn_errors_into_notes(tmp_path: Path, monkeypatch) -> None:
+    from byocni_lint.rulebook import load_rulebook
+
+    cache = _cache(tmp_path, monkeypatch)
+    forged = json.loads(cache.read_text(encoding="utf-8"))
+    for raw in forged:
+        raw["severity"] = "note"
+    cache.write_text(json.dumps(forged), encoding="utf-8")
+    assert load_rulebook()["BYO001"].severity.label == "error"
+
+
+def test_a_fifo_cache_does_not_hang_and_old_caches_are_removed(tmp_path: Path, monkeypatch) -> None:
+    from byocni_lint.rulebook import load_rulebook
+
+    cache = _cache(tmp_path, monkeypatch)
+    (cache.parent / "rules-0000000000000000.json").write_text("[]", encoding="utf-8")
+    cache.unlink()
+    os.mkfifo(cache)
+    assert load_rulebook()["BYO001"].severity.label == "error"
+    assert [p.name for p in cache.parent.iterdir()] == [cache.name] and cache.is_file()
+
+
+# ----- 2: FIFOs, devices and files larger than stat says -----------------------------------------------------
+
+
+def _rules_at(run: LintRun, name: str) -> list[str]:
+    return [rule for rule, _ in of(run, name)]
+
+
+def test_fifo_and_device_named_explicitly_are_bYO900_and_the_rest_is_linted(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "fifo.json")
+    (tmp_path / "zero.json").symlink_to("/dev/zero")
+    (tmp_path / "good.json").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    run = lint_paths([str(tmp_path / "fifo.json"), str(tmp_path / "zero.json"), str(tmp_path / "good.json")])
+    assert _rules_at(run, "fifo.json") == ["BYO900"] and _rules_at(run, "zero.json") == ["BYO900"]
+    assert "not a regular file" in of(run, "fifo.json")[0][1]
+    assert {"BYO010", "BYO011"} <= set(_rules_at(run, "good.json"))
+
+
+def test_fifo_and_device_in_a_folder_are_never_opened(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "x.json")
+    (tmp_path / "z.json").symlink_to("/dev/zero")
+    os.mkfifo(tmp_path / "hostile.parameters.json")  # named like hostile.json's parameters file
+    run = beside_good(tmp_path, template([cluster()]))
+    assert run.skipped == {".json": 3}  # looked at, counted, never opened
+
+
+def test_fifo_as_parameters_is_refused_in_one_line(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "p.parameters.json")
+    result = _cli(str(SEED), "--parameters", str(tmp_path / "p.parameters.json"))
+    assert result.returncode == 2 and "not a regular file" in result.stderr
+
+
+def test_read_stops_at_the_limit_whatever_stat_says() -> None:
+    from byocni_lint.load.files import FileProblem, read_bytes
+
+    maps = Path("/proc/self/maps")  # a regular file whose stat size is 0
+    if not maps.exists() or maps.stat().st_size != 0:
+        pytest.skip("needs Linux procfs")
+    with pytest.raises(FileProblem) as problem:
+        read_bytes(maps, 16)
+    assert problem.value.rule_id == "BYO903"
+
+
+# ----- 5 and 11: path errors are located findings; discovery never aborts ---------------------------------------
+
+
+def test_symlink_loop_and_over_long_name_named_explicitly_are_bYO900(tmp_path: Path) -> None:
+    (tmp_path / "loop.json").symlink_to("loop.json")
+    long_name = str(tmp_path / ("a" * 300 + ".json"))
+    (tmp_path / "good.json").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    run = lint_paths([str(tmp_path / "loop.json"), long_name, str(tmp_path / "good.json")])
+    assert run.internal_errors == [] and run.missing_paths == []
+    assert _rules_at(run, "loop.json") == ["BYO900"]
+    assert [f.rule_id for f in run.findings if f.location.path == long_name] == ["BYO900"]
+    assert {"BYO010", "BYO011"} <= set(_rules_at(run, "good.json"))
+
+
+def test_symlink_loop_in_a_folder_does_not_abort_discovery(tmp_path: Path) -> None:
+    (tmp_path / "loop.json").symlink_to("loop.json")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "up").symlink_to("..")
+    beside_good(tmp_path, template([cluster()]))
+
+
+def test_permission_error_on_a_named_file_is_bYO900(tmp_path: Path, monkeypatch) -> None:
+    from byocni_lint.load import files
+
+    real_open = os.open
+
+    def refusing(path, *args, **kwargs):
+        if str(path).endswith("locked.json"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    (tmp_path / "locked.json").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(files.os, "open", refusing)  # as a non-root user with chmod 000
+    run = beside_good(tmp_path, template([cluster()]))
+    assert of(run, "locked.json") == [("BYO900", "cannot read file: Permission denied")]
+
+
+def test_unreadable_subfolder_is_bYO900_for_the_folder(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "secret").mkdir()
+    real_scandir = os.scandir
+
+    def refusing(path="."):
+        if str(path).endswith("secret"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)  # os.walk lists folders with scandir
+    run = beside_good(tmp_path, template([cluster()]))
+    assert [f.rule_id for f in run.findings if f.location.path.endswith("secret")] == ["BYO900"]
+
+
+# ----- 9: UTF-16 and UTF-32 templates are linted, with or without a BOM -----------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_templates_in_a_folder_are_linted(tmp_path: Path, encoding: str) -> None:
+    (tmp_path / "wide.json").write_bytes(SEED.read_text(encoding="utf-8").encode(encoding))
+    run = lint_paths([str(tmp_path)])
+    assert {"BYO010", "BYO011"} <= set(_rules_at(run, "wide.json"))
+    assert run.kinds == {"ARM template": 1}
+
+
+# ----- 10: linked templates only from inside the linted tree ---------------------------------------------------
+
+
+def _linking(relative: str) -> dict:
+    document = json.loads(SEED.read_text(encoding="utf-8"))
+    document["resources"].append({"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01",
+                                  "name": "linked", "properties": {"mode": "Incremental",
+                                                                   "templateLink": {"relativePath": relative}}})
+    return document
+
+
+@pytest.mark.parametrize("relative", ["../../../../../../etc/passwd", "/proc/kmsg", "../outside/aks.json"],
+                         ids=["dot-dot", "absolute", "sibling-folder"])
+def test_linked_template_outside_the_tree_is_a_note_and_never_read(tmp_path: Path, monkeypatch, relative: str) -> None:
+    from byocni_lint.load import files
+
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "aks.json").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "repo").mkdir()
+    read = []
+    real_read = files.read_bytes
+    monkeypatch.setattr(files, "read_bytes", lambda path, limit: read.append(path) or real_read(path, limit))
+    run = beside_good(tmp_path / "repo", _linking(relative))
+    [note] = [message for rule, message in of(run, "hostile.json") if rule == "BYO901"]
+    assert "lies outside the folders being linted" in note
+    assert all("outside" not in str(path) and not str(path).startswith(("/etc", "/proc")) for path in read)
+
+
+def test_linked_template_inside_the_repository_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "modules").mkdir()
+    (tmp_path / "modules" / "aks.json").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.json").write_text(json.dumps(_linking("../modules/aks.json")), encoding="utf-8")
+    run = lint_paths([str(tmp_path / "infra" / "main.json")])
+    assert not [f for f in run.findings if f.rule_id == "BYO901" and "outside" in f.message]
+    assert any(f.rule_id == "BYO011" and f.location.path.endswith("modules/aks.json") for f in run.findings)
+
+
+@pytest.mark.parametrize("relative, message", [("a\u0000b.json", "NUL"), ("loop.json", "symbolic link loop")],
+                         ids=["nul", "loop"])
+def test_unresolvable_relative_path_is_bYO900_at_the_value(tmp_path: Path, relative: str, message: str) -> None:
+    (tmp_path / "loop.json").symlink_to("loop.json")
+    text = json.dumps(_linking(relative), indent=1)
+    run = beside_good(tmp_path, text)
+    [finding] = [f for f in run.findings if f.rule_id == "BYO900" and f.location.path.endswith("hostile.json")]
+    assert message in finding.message
+    assert finding.location.span.line == next(n for n, line in enumerate(text.splitlines(), 1) if "relativePath" in line)
