@@ -180,6 +180,9 @@ class _Parser:
         node.source = self.source
         node.start = pos
         node.scalar_spans = NO_SPANS
+        if text.startswith(closer, pos + 1):  # `{}` and `[]` are common (dependsOn, properties): no scan
+            node.end = pos + 2
+            return node, pos + 2
         pos = self.skip(pos + 1)
         while not text.startswith(closer, pos):
             if is_object:
