@@ -535,3 +535,23 @@ def test_unresolvable_relative_path_is_bYO900_at_the_value(tmp_path: Path, relat
     [finding] = [f for f in run.findings if f.rule_id == "BYO900" and f.location.path.endswith("hostile.json")]
     assert message in finding.message
     assert finding.location.span.line == next(n for n, line in enumerate(text.splitlines(), 1) if "relativePath" in line)
+
+
+# ----- every front end: a huge, a deeply nested and a binary file ----------------------------------------------
+
+ARM_TEXT = json.dumps(template([cluster()]))
+
+
+@pytest.mark.parametrize("content, rule", [
+    (ARM_TEXT[:-1] + ', "pad": "' + "x" * (4 * 1024 * 1024) + '"}', "BYO903"),
+    (ARM_TEXT.replace('"networkPlugin": "none"', '"networkPlugin": "none", "deep": ' + "[" * 5000 + "]" * 5000), "BYO903"),
+    ('{"$schema": "' + SCHEMA + '", ' + "\x00\xff\xfe\x80" * 1000, "BYO900"),
+], ids=["huge", "nested", "binary"])
+def test_arm_front_end_huge_nested_and_binary_files(tmp_path: Path, content: str, rule: str) -> None:
+    (tmp_path / "good.json").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "hostile.json").write_bytes(content.encode("utf-8", "surrogateescape"))
+    for paths in ([str(tmp_path)], [str(tmp_path / "hostile.json"), str(tmp_path / "good.json")]):
+        run = lint_paths(paths)
+        assert run.internal_errors == []
+        assert _rules_at(run, "hostile.json") == [rule]
+        assert {"BYO010", "BYO011"} <= set(_rules_at(run, "good.json"))
