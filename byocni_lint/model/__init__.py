@@ -57,6 +57,10 @@ class Field:
     def present(self) -> bool:
         return self.value is not None
 
+    def as_unknown(self, reason: str) -> "Field":
+        """This field, at its place, as a value the rules cannot use (e.g. the ID of nothing in the files)."""
+        return Field(Unknown(reason), self.location, self.origin, self.property_path)
+
     def text(self) -> str | None:
         """The value as a string when it is a known string, else None."""
         return str(self.value) if isinstance(self.value, str) else None

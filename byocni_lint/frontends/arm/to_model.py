@@ -83,7 +83,6 @@ def _list_fields(body: object, paths: tuple[str, ...], where: Location) -> list[
 class _Builder:
     def __init__(self, model: Model) -> None:
         self.model = model
-        self.pending_pools: list[tuple[ResourceInstance, str | None]] = []
 
     def _base(self, instance: ResourceInstance) -> dict:
         return dict(
