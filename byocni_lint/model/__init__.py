@@ -133,8 +133,7 @@ def field_at(root: object, path: str, fallback: Location) -> Field:
         current = _field(container, key, ".".join(walked), current)
         container = current.value
         if container is None:
-            parent = current
-            return Field(None, property_path=path, resolve=lambda: (parent.location, None))
+            return Field(None, property_path=path, resolve=lambda parent=current: (parent.location, None))
     return current if isinstance(current, Field) else Field(root, fallback, None, "")
 
 
