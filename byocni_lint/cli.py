@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from byocni_lint import __version__
 from byocni_lint.entry import INTERRUPTED
 from byocni_lint.rulebook import RulebookError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT

@@ -8,7 +8,6 @@ because a budget stops the work; they assert that finding, never a time.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest

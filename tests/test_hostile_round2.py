@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from byocni_lint.engine import LintRun, Options, lint_paths
+from byocni_lint.engine import LintRun, lint_paths
 
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 PARAMETERS_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"
