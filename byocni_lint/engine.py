@@ -74,11 +74,9 @@ class _Linter:
             return
         span = finding.location.span
         if finding.rule_id == UNRESOLVED:
-            key = (finding.location.path, span, finding.message)
-            self.unresolved.setdefault(key, (finding, set()))[1].update(finding.rules)
+            self.unresolved.setdefault((finding.location.path, span, finding.message), (finding, set()))[1].update(finding.rules)
             return
-        key = (finding.rule_id, finding.location.path, span, finding.message)
-        self.findings.setdefault(key, finding)
+        self.findings.setdefault((finding.rule_id, finding.location.path, span, finding.message), finding)
 
     def merged_notes(self) -> list[Finding]:
         """One note per unresolved value, naming every rule that needed it."""
