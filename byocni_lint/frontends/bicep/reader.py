@@ -99,6 +99,8 @@ class BicepReader:
             values = None
             if parameters is not None:
                 values = self._parameter_values(parameters, translator)
+            elif getattr(self.run.options, "parameters", None):
+                values = self._arm_parameter_values(Path(self.run.options.parameters))
             template = translator.template()
             return self.run.arm_model(template, claimed.display, values, None,
                                       parameters[1] if parameters else None, format="bicep")
@@ -128,6 +130,21 @@ class BicepReader:
             return self.translator(target, target_display, text).template()
         finally:
             self._reading.pop()
+
+    def _arm_parameter_values(self, path: Path) -> dict | None:
+        """`--parameters azuredeploy.parameters.json`: an ARM parameters file pairs with Bicep as `az` allows."""
+        from byocni_lint.load.jsonc import JsoncError, parse
+
+        text = self.text(path, str(path))
+        if text is None:
+            return None
+        try:
+            root = parse(text, str(path), int(self.run.limits["max_json_depth"]))
+        except JsoncError as exc:
+            self.run.problem("BYO900", f"cannot parse JSON: {exc.message}", Location(str(path)))
+            return None
+        values = root.get("parameters") if isinstance(root, dict) else None
+        return values if isinstance(values, dict) else None
 
     # ----- .bicepparam -----
     def _parameter_values(self, parameters: tuple[Path, str], template: Translator) -> dict | None:

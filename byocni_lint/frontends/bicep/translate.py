@@ -263,6 +263,9 @@ class Translator:
 
     def _scope(self, symbol: Symbol, node) -> None:
         target = self.ref_of(node)
+        if target is not None and self._resolved(target[0]).type.lower() == "microsoft.resources/resourcegroups":
+            symbol.scope_args = [arm_text(self.own_name(*target))]  # `scope: newRg` deploys into that group
+            return
         if target is not None:
             symbol.extension_scope = self.resource_id(*target)
             return
