@@ -57,6 +57,9 @@ class BicepReader:
             if target is None:
                 continue
             target_key = _key(target)
+            if not target.is_file():
+                self._missing_using(claimed, target)
+                continue
             if target_key not in templates:
                 templates[target_key] = ClaimedFile(target, _beside(claimed.display, claimed.path, target), True, BICEP_KIND)
             paired.setdefault(target_key, []).append((claimed.path, claimed.display))
@@ -67,6 +70,15 @@ class BicepReader:
                 if plan is not None:
                     self.run.kinds[plan[1]] = PARAMETERS_KIND
                 yield Unit(claimed.display, self._builder(claimed, plan), format="bicep")
+
+    def _missing_using(self, claimed: ClaimedFile, target: Path) -> None:
+        text = self.text(claimed.path, claimed.display) or ""
+        match = _USING.search(text)
+        source = Source(claimed.display, text)
+        start, end = (match.start(1) - 1, match.end(1) + 1) if match else (0, 0)
+        self.run.kinds[claimed.display] = PARAMETERS_KIND
+        self.note(f"the Bicep file '{match.group(1) if match else target}' that this parameters file is `using` is "
+                  "not found; its values were not linted", source, start, end)
 
     def _using(self, path: Path, display: str) -> Path | None:
         text = self.text(path, display)
@@ -119,8 +131,7 @@ class BicepReader:
         if key in self._reading or len(self._reading) >= _MAX_MODULE_DEPTH:
             return None
         if not target.is_file():
-            self.run.note(f"module file '{relative}' is not found; its resources and outputs are unknown",
-                          Location(display))
+            outer.note_module(f"module file '{relative}' is not found; its resources and outputs are unknown")
             return None
         text = self.text(target, target_display)
         if text is None:

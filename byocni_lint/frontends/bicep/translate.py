@@ -97,6 +97,7 @@ class Translator:
         self.bindings: list[dict[str, str]] = []
         self.level = "resourceGroup"
         self.parameter_overrides: dict[str, Value] = {}
+        self._module_path = parsed.tree.root_node
 
     # ----- helpers -----
     def span(self, node) -> tuple[int, int]:
@@ -105,6 +106,10 @@ class Translator:
     def note(self, message: str, node) -> None:
         start, end = self.span(node)
         self._note(message, self.source, start, end)
+
+    def note_module(self, message: str) -> None:
+        """A note at the path string of the module being read (for the module loader)."""
+        self.note(message, self._module_path)
 
     def unknown(self, reason: str, node) -> Ex:
         start, end = self.span(node)
@@ -387,6 +392,7 @@ class Translator:
             self.note(f"module '{symbol.path}' comes from a registry byocni-lint does not read; its resources and "
                       "outputs are unknown", path_node)
             return
+        self._module_path = path_node
         inner = self.load_module(symbol.path, self) if self.load_module is not None else None
         if inner is None:
             return
