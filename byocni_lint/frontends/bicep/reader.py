@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from byocni_lint.findings import Location
+from byocni_lint.findings import Location, Span
 from byocni_lint.frontends import ClaimedFile, Unit
 from byocni_lint.frontends.bicep import BICEP_KIND, PARAMETERS_KIND
 from byocni_lint.frontends.bicep.syntax import Parsed
@@ -114,9 +114,48 @@ class BicepReader:
             elif getattr(self.run.options, "parameters", None):
                 values = self._arm_parameter_values(Path(self.run.options.parameters))
             template = translator.template()
-            return self.run.arm_model(template, claimed.display, values, None,
+            compiled = self._compiled(claimed, text, template, translator)
+            if compiled is False:
+                return None
+            return self.run.arm_model(compiled or template, claimed.display, values, None,
                                       parameters[1] if parameters else None, format="bicep")
         return build
+
+    def _compiled(self, claimed: ClaimedFile, text: str, ours: JDict, translator: Translator) -> JDict | None | bool:
+        """The compiler's template located in the Bicep text; None without a compiler (ours is used);
+        False when it rejected the file (reported as BYO902)."""
+        from byocni_lint.frontends.bicep.compiler import compile_bicep, find_compiler
+
+        command = find_compiler(self.run.options)
+        if command is None:
+            return None
+        result = compile_bicep(command, claimed.path, text)
+        if result.failure is not None:
+            self.run.note(f"{result.failure}; linted with byocni-lint's own Bicep front end instead", Location(claimed.display))
+            return None
+        if result.json_text is None:
+            for error in result.errors:
+                shown = claimed.display if _same_file(error.file, claimed.path) else error.file
+                self.run.problem("BYO902", f"{error.code}: {error.message}",
+                                 Location(shown, Span(error.line, error.column, error.line, error.column + 1)))
+            return False
+        from byocni_lint.frontends.bicep.relocate import relocate
+        from byocni_lint.load.jsonc import JsoncError, parse
+
+        try:
+            root = parse(result.json_text, claimed.display, int(self.run.limits["max_json_depth"]))
+        except JsoncError as exc:
+            self.run.note(f"the Bicep compiler's output is not JSON ({exc.message}); linted with byocni-lint's own "
+                          "Bicep front end instead", Location(claimed.display))
+            return None
+        if not isinstance(root, JDict):
+            return None
+        relocate(root, ours, ours)
+        declared = root.get("parameters")
+        for name, value in translator.parameter_overrides.items():
+            if isinstance(declared, dict) and isinstance(declared.get(name), dict):
+                declared[name]["defaultValue"] = ours["parameters"][name]["defaultValue"]
+        return root
 
     def translator(self, path: Path, display: str, text: str) -> Translator:
         def load_module(relative: str, outer: Translator) -> JDict | None:
@@ -188,6 +227,13 @@ class BicepReader:
                 values[name] = located_dict({"value": Unknown(f"the value of '{name}' in {display} is not evaluated")},
                                             source, value.start, value.end, {"value": (value.start, value.end)})
         return values
+
+
+def _same_file(shown: str, path: Path) -> bool:
+    try:
+        return Path(shown).resolve() == path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return False
 
 
 def _beside(known_display: str, known: Path, other: Path) -> str:
