@@ -506,7 +506,7 @@ class Translator:
             for prop in node.named_children:
                 if prop.type == "object_property" and len(prop.named_children) >= 2 and \
                         prop.named_children[0].type in ("identifier", "string"):
-                    items.append((_key_text(prop.named_children[0]), self.ex(prop.named_children[-1])))
+                    items.append((self._key(prop.named_children[0]), self.ex(prop.named_children[-1])))
                 elif prop.type not in ("object_property", "decorators", "comment", "resource_declaration"):
                     self.note(f"Bicep `{self.text(prop)[:30]}` inside an object is not supported; that object is read without it",
                               prop)
@@ -554,6 +554,12 @@ class Translator:
             return self.ex(node.named_children[0])
         self.note(f"Bicep {kind.replace('_', ' ')} `{self.text(node)[:40]}` is not supported; its value is unknown", node)
         return self.unknown(f"Bicep `{self.text(node)[:40]}` is not supported by byocni-lint", node)
+
+    def _key(self, key) -> str:
+        """An object key; an interpolated key becomes an expression key, which ARM evaluates."""
+        if key.type != "string" or not any(c.type == "interpolation" for c in key.named_children):
+            return _key_text(key) if key.type != "string" else str(self._string(key).node)  # type: ignore[union-attr]
+        return f"[{arm_text(self._string(key))}]"
 
     def _string(self, node) -> Value:
         start, end = self.span(node)
