@@ -175,11 +175,24 @@ class BicepReader:
         text = self.text(target, target_display)
         if text is None:
             return None
+        if target.suffix.lower() in (".json", ".jsonc"):
+            return self._json_module(text, target_display, outer)
         self._reading.append(key)
         try:
             return self.translator(target, target_display, text).template()
         finally:
             self._reading.pop()
+
+    def _json_module(self, text: str, display: str, outer: Translator) -> JDict | None:
+        """A module that is an ARM template (Bicep allows `module m 'x.json'`): read as ARM."""
+        from byocni_lint.load.jsonc import JsoncError, parse
+
+        try:
+            root = parse(text, display, int(self.run.limits["max_json_depth"]))
+        except JsoncError as exc:
+            self.run.problem("BYO900", f"cannot parse JSON: {exc.message}", Location(display, Span(exc.line, exc.column, exc.line, exc.column + 1)))
+            return None
+        return root if isinstance(root, JDict) else None
 
     def _arm_parameter_values(self, path: Path) -> dict | None:
         """`--parameters azuredeploy.parameters.json`: an ARM parameters file pairs with Bicep as `az` allows."""
