@@ -95,3 +95,24 @@ def test_seed_bicep_gives_the_seed_template_findings():
     assert all(f.location.path.endswith("main.bicep") for f in ours.findings)
     (version,) = [f for f in ours.findings if f.rule_id == "BYO011"]
     assert "value set in main.bicep:3" in version.message
+
+
+def test_a_bicep_only_commit_is_checked_by_the_hook(tmp_path):
+    """What pre-commit does: pass the changed files its `files` pattern selects to the hook's entry."""
+    import re
+
+    import yaml
+
+    from helpers import REPO, cli
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    bad = _variant(tmp_path, "main.bicep", "managedClusters@2024-02-01", "managedClusters@2021-05-01")
+    changed = [str(bad.relative_to(tmp_path)), "README.md"]
+    selected = [name for name in changed if re.search(hook["files"], name)]
+    assert selected == ["cluster/main.bicep"]
+    done = cli(*selected, cwd=tmp_path)
+    assert done.returncode == 1 and "cluster/main.bicep" in done.stdout and "BYO001" in done.stdout
+    clean = tmp_path / "clean"
+    shutil.copytree(CLUSTER, clean)
+    done = cli("main.bicep", cwd=clean)
+    assert done.returncode == 0 and "Linted 1 file (1 Bicep file)" in done.stdout, done.stdout + done.stderr
