@@ -310,7 +310,8 @@ def test_bicep_custom_role_definition_assigned_at_subscription_scope() -> None:
     expect_inventory(model, role_assignments=1)
     [definition] = model.role_definitions.values()
     check(definition, role_name="Bicep Custom Role demo")
-    assert prefixes(definition.actions) == ["*/read"]
+    [block] = definition.blocks
+    assert prefixes(block.actions) == ["*/read"] and block.unknown_actions is None
     [assignment] = model.role_assignments
     assert assignment.scope == SUB  # targetScope = 'subscription'
     assert str(assignment.role_definition_id.value).lower().endswith(f"/roledefinitions/{definition.guid}")

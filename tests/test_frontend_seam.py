@@ -136,3 +136,27 @@ def test_notes_carry_the_rules_that_needed_the_value_as_data() -> None:
     (note,) = [f for f in run.findings if f.rule_id == "BYO901"]
     assert note.rules == ("BYO003", "BYO009", "BYO010")
     assert note.message.startswith("BYO003, BYO009, BYO010 could not check ")
+
+
+def test_a_property_written_twice_is_a_warning_at_the_second_name(tmp_path: Path) -> None:
+    text = SEED.read_text().replace('"networkPlugin": "none"', '"networkPlugin": "none",\n          "NetworkPlugin": "none"', 1)
+    template = tmp_path / "twice.json"
+    template.write_text(text)
+    run = lint(template)
+    (finding,) = [f for f in run.findings if f.rule_id == "BYO905"]
+    line = text.splitlines().index('          "NetworkPlugin": "none"') + 1
+    assert (finding.severity.label, finding.location.span.line, finding.location.span.column) == ("warning", line, 11)
+    assert "'NetworkPlugin' is written twice" in finding.message
+
+
+def test_messages_stay_short_and_fixes_are_shown_on_request() -> None:
+    reader = FIXTURES / "permissions" / "reader_only.json"
+    plain = cli(reader, "--select", "BYO006")
+    (line,) = [line for line in plain.stdout.splitlines() if " BYO006 " in line]
+    assert len(line) < 300 and "fix:" not in line
+    fixed = cli(reader, "--select", "BYO006", "--show-fixes")
+    (line,) = [line for line in fixed.stdout.splitlines() if " BYO006 " in line]
+    assert "; fix: give the identity Network Contributor (4d97b98b-1d4f-4787-a291-c67834d212e7) on the subnet" in line
+    document = json.loads(cli(reader, "--select", "BYO006", "--format", "json").stdout)
+    (finding,) = document["findings"]
+    assert finding["fix"].startswith("give the identity Network Contributor") and "fix" not in finding["message"]
