@@ -9,7 +9,7 @@ import pytest
 from byocni_lint.frontends.bicep.syntax import Parsed
 from byocni_lint.frontends.bicep.translate import Translator
 from byocni_lint.load.jsonc import Source
-from helpers import lint
+from helpers import lint, model_values_of
 from shared_corpus import CORPUS
 
 SEED = (Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "main.bicep").read_text()
@@ -104,3 +104,10 @@ def test_every_corpus_bicep_file_lints_without_exception_or_file_error():
         assert not run.internal_errors, (path, run.internal_errors)
         assert not [f for f in run.findings if f.rule_id in ("BYO900", "BYO903")], path
         assert run.files_linted >= 1, path
+
+
+def test_a_secure_parameter_is_unknown_not_its_default(tmp_path):
+    path = tmp_path / "main.bicep"
+    path.write_text(SEED.replace("param kubernetesVersion", "@secure()\nparam kubernetesVersion"))
+    (model,) = model_values_of(path, no_bicep_cli=True)
+    assert "unknown" in model["clusters"][0]["kubernetes_version"]

@@ -134,8 +134,8 @@ class Translator:
                 decorators = statement
                 continue
             if statement.has_error and kind != "ERROR":
-                error = _first_error(statement)
-                self.note("Bicep syntax the grammar cannot parse; the values there are unknown", error or statement)
+                error = _first_error(statement) or statement
+                self.note(f"Bicep {_construct(self.text(statement), self.text(error))} the grammar cannot parse; the values there are unknown", error)
             if kind == "parameter_declaration":
                 name, spec = self._parameter(statement, decorators)
                 parameters[name] = spec
@@ -724,6 +724,15 @@ class Translator:
         finally:
             self.bindings.pop()
         return Ex(f"map({source_array}, lambda({quote(variable)}, {mapped}))", start, end)
+
+
+def _construct(statement: str, text: str) -> str:
+    """Name what the grammar (tree-sitter-bicep 1.1.0) stumbles on, for the note."""
+    if "resourceInput<" in statement or "resourceOutput<" in statement:
+        return "resource-derived type (resourceInput<...>/resourceOutput<...>)"
+    if text.lstrip().startswith("..."):
+        return "spread (...)"
+    return "syntax `" + " ".join(text.split())[:30] + "`"
 
 
 def _arguments(call) -> list:
