@@ -45,7 +45,7 @@ CASES = [
     ("BYO003", "main.bicep", "serviceCidr: '10.0.0.0/16'", "serviceCidr: '172.30.0.0/16'", "serviceCidr"),
     ("BYO004", "network.bicep", "        addressPrefix: s.prefix\n",
      "        addressPrefix: s.prefix\n        delegations: [{ name: 'd', properties: { serviceName: 'Microsoft.Web/serverFarms' } }]\n",
-     "subnets: [for"),  # a loop body is one expression: located at the loop
+     "delegations"),  # inside a filtered loop body: still located at the value
     ("BYO005", "network.bicep", "access: 'Allow'", "access: 'Deny'", None),
     ("BYO006", "main.bicep", "scope: vnet::nodes", "scope: identity", None),
     ("BYO007", "main.bicep", "outboundType: 'loadBalancer'", "outboundType: 'userDefinedRouting'", None),

@@ -14,7 +14,7 @@ from typing import Callable
 from byocni_lint.frontends.bicep.syntax import Parsed
 from byocni_lint.frontends.bicep.values import Ex, Lit, Value, arm_text, arr, as_node, is_lit_str, lit_str, member_text, obj, quote
 from byocni_lint.load.jsonc import JDict, Source
-from byocni_lint.load.nodes import located, located_dict
+from byocni_lint.load.nodes import located, located_dict, located_list
 from byocni_lint.model.values import Unknown
 
 _SCHEMAS = {
@@ -502,15 +502,28 @@ class Translator:
         if kind == "null":
             return Lit(None, start, end)
         if kind == "object":
-            items = []
+            items, copies, fallback = [], [], []
             for prop in node.named_children:
                 if prop.type == "object_property" and len(prop.named_children) >= 2 and \
                         prop.named_children[0].type in ("identifier", "string"):
-                    items.append((self._key(prop.named_children[0]), self.ex(prop.named_children[-1])))
+                    key, value_node = self._key(prop.named_children[0]), prop.named_children[-1]
+                    copy = self._property_copy(key, value_node) if value_node.type == "for_statement" else None
+                    if copy is not None:
+                        copies.append(copy)
+                        fallback.append((key, self._for(value_node)))
+                        continue
+                    value = self.ex(value_node)
+                    items.append((key, value))
+                    fallback.append((key, value))
                 elif prop.type not in ("object_property", "decorators", "comment", "resource_declaration"):
                     self.note(f"Bicep `{self.text(prop)[:30]}` inside an object is not supported; that object is read without it",
                               prop)
-            return Lit(obj(items, self.source, start, end), start, end)
+            built = obj(items, self.source, start, end)
+            if copies:
+                built["copy"] = located_list(copies, self.source, start, end)
+                # The same object inside an expression, where ARM has no property copy.
+                built.bicep_text = "createObject(" + ", ".join(f"{quote(k)}, {arm_text(v)}" for k, v in fallback) + ")"  # type: ignore[attr-defined]
+            return Lit(built, start, end)
         if kind == "array":
             items = [self.ex(c) for c in node.named_children if c.type not in ("comment", "decorators")]
             return Lit(arr(items, self.source, start, end), start, end)
@@ -693,6 +706,43 @@ class Translator:
         finally:
             self.bindings.pop()
         return Ex(f"lambda({', '.join(quote(n) for n in names)}, {body})", start, end)
+
+    def _property_copy(self, key: str, node) -> JDict | None:
+        """A loop building an array of objects, as ARM's property `copy`: the body stays a literal
+        object, so each member keeps its Bicep position (a `map()` result would be located at the loop)."""
+        loop = self._loop(node)
+        body = node.child_by_field_name("body")
+        if body is not None and body.type == "if_statement":
+            loop.condition = _condition(body)
+            body = body.named_children[-1]
+        if body is None or body.type != "object" or loop.array is None or (loop.condition is not None and loop.index):
+            return None
+        array = arm_text(self.ex(loop.array))
+        if loop.condition is not None:
+            if not loop.item:
+                return None
+            self.bindings.append({loop.item: f"lambdaVariables({quote(loop.item)})"})
+            try:
+                array = f"filter({array}, lambda({quote(loop.item)}, {arm_text(self.ex(loop.condition))}))"
+            finally:
+                self.bindings.pop()
+        position = f"copyIndex({quote(key)})"
+        bound = {}
+        if loop.item:
+            bound[loop.item] = f"{array}[{position}]"
+        if loop.index:
+            bound[loop.index] = position
+        self.bindings.append(bound)
+        try:
+            body_value = self.ex(body)
+        finally:
+            self.bindings.pop()
+        start, end = self.span(node)
+        entry = located_dict({}, self.source, start, end)
+        entry["name"] = located(key, self.source, start, end)
+        entry["count"] = located(f"[length({array})]", self.source, start, end)
+        entry["input"] = as_node(body_value, self.source)
+        return entry
 
     def _for(self, node) -> Value:
         """A property or variable loop: `map()`/`filter()` over the array (or its indices)."""

@@ -64,6 +64,8 @@ def literal_text(node: object) -> str:
     if isinstance(node, float):
         return f"json('{float(node)}')"
     if isinstance(node, dict):
+        if getattr(node, "bicep_text", None):
+            return node.bicep_text  # type: ignore[attr-defined]
         members = ", ".join(f"{quote(str(k))}, {literal_text(v)}" for k, v in node.items())
         return f"createObject({members})"
     if isinstance(node, list):
