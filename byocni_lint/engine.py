@@ -111,7 +111,7 @@ class _Linter:
             files = found.claimed.get(front.name)
             if not files:
                 continue
-            units = self.attempt(files[0].display, f"reading {front.name} files", lambda: list(front.read(files, run)))
+            units = self.attempt(files[0].display, f"reading {front.name} files", _read_all, front, files, run)
             for unit in units or ():
                 model = self.attempt(unit.display, "evaluation", unit.build)
                 if model is None:
@@ -153,3 +153,8 @@ class _Linter:
 
 def lint_paths(paths: list[str], options: Options | None = None, keep_models: bool = False) -> LintRun:
     return _Linter(options or Options(), keep_models).run(paths)
+
+
+def _read_all(front, files, run) -> list:
+    """Every unit a front end yields, so that a bug in the middle of its reading is caught in one place."""
+    return list(front.read(files, run))

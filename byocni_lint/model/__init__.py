@@ -133,8 +133,7 @@ def field_at(root: object, path: str, fallback: Location) -> Field:
         current = _field(container, key, ".".join(walked), current)
         container = current.value
         if container is None:
-            parent = current
-            return Field(None, property_path=path, resolve=lambda: (parent.location, None))
+            return Field(None, property_path=path, resolve=lambda parent=current: (parent.location, None))
     return current if isinstance(current, Field) else Field(root, fallback, None, "")
 
 
@@ -256,8 +255,8 @@ def _single_and_plural(single: Field | None, plural: Field | None) -> list[Field
 class Subnet(Resource):
     """A subnet, however declared (inline in its VNet or as a child resource), merged by ID."""
     address_prefixes: list[Field] = field(default_factory=list)
-    delegations: list[Field] = field(default_factory=list)  # each: the delegation's serviceName, or
-    # the whole `delegations` list when it is unknown (then it is not known whether there are any)
+    delegations: list[Field] = field(default_factory=list)  # each delegation's service name
+    unknown_delegations: Field | None = None  # the list as a whole is unknown: whether there are any is too
     nsg_id: Field | None = None
     route_table_id: Field | None = None
     nat_gateway_id: Field | None = None
