@@ -52,7 +52,7 @@ class BicepReader:
         templates = {_key(f.path): f for f in files if f.kind == BICEP_KIND}
         parameter_files = {_key(f.path): f for f in files if f.kind == PARAMETERS_KIND}
         paired: dict[Path, list[tuple[Path, str]]] = {}
-        for key, claimed in list(parameter_files.items()):
+        for claimed in parameter_files.values():
             target = self._using(claimed.path, claimed.display)
             if target is None:
                 continue
@@ -152,7 +152,7 @@ class BicepReader:
             return None
         relocate(root, ours, ours)
         declared = root.get("parameters")
-        for name, value in translator.parameter_overrides.items():
+        for name in translator.parameter_overrides:
             if isinstance(declared, dict) and isinstance(declared.get(name), dict):
                 declared[name]["defaultValue"] = ours["parameters"][name]["defaultValue"]
         return root

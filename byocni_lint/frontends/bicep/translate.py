@@ -160,7 +160,7 @@ class Translator:
         for name, value in self.parameter_overrides.items():
             if name in parameters:
                 parameters[name]["defaultValue"] = as_node(value, self.source)
-        for name, (unknown, start, end) in self.unknowns.items():
+        for name, (unknown, _start, _end) in self.unknowns.items():
             variables[name] = unknown
         start, end = self.span(root)
         template = located_dict({"$schema": _SCHEMAS[self.level], "contentVersion": "1.0.0.0"}, self.source, start, end)
