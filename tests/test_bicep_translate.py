@@ -111,3 +111,11 @@ def test_a_secure_parameter_is_unknown_not_its_default(tmp_path):
     path.write_text(SEED.replace("param kubernetesVersion", "@secure()\nparam kubernetesVersion"))
     (model,) = model_values_of(path, no_bicep_cli=True)
     assert "unknown" in model["clusters"][0]["kubernetes_version"]
+
+
+def test_hostile_nesting_is_an_input_limit_not_a_crash(tmp_path):
+    path = tmp_path / "deep.bicep"
+    path.write_text("var x = " + "[" * 20000 + "]" * 20000 + "\n" + SEED)
+    run = lint(path, no_bicep_cli=True)
+    assert not run.internal_errors
+    assert [f.rule_id for f in run.findings if f.rule_id in ("BYO900", "BYO903")] == ["BYO903"]

@@ -108,12 +108,16 @@ class BicepReader:
             if text is None:
                 return None
             translator = self.translator(claimed.path, claimed.display, text)
-            values = None
-            if parameters is not None:
-                values = self._parameter_values(parameters, translator)
-            elif getattr(self.run.options, "parameters", None):
-                values = self._arm_parameter_values(Path(self.run.options.parameters))
-            template = translator.template()
+            try:
+                values = None
+                if parameters is not None:
+                    values = self._parameter_values(parameters, translator)
+                elif getattr(self.run.options, "parameters", None):
+                    values = self._arm_parameter_values(Path(self.run.options.parameters))
+                template = translator.template()
+            except RecursionError:
+                self.run.problem("BYO903", "Bicep expressions nested too deeply to translate", Location(claimed.display))
+                return None
             compiled = self._compiled(claimed, text, template, translator)
             if compiled is False:
                 return None
