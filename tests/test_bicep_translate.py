@@ -119,3 +119,13 @@ def test_hostile_nesting_is_an_input_limit_not_a_crash(tmp_path):
     run = lint(path, no_bicep_cli=True)
     assert not run.internal_errors
     assert [f.rule_id for f in run.findings if f.rule_id in ("BYO900", "BYO903")] == ["BYO903"]
+
+
+def test_a_child_declared_in_a_loop_body_is_deployed_per_item():
+    template, _ = _template(
+        "param names array = ['a', 'b']\n"
+        "resource v 'Microsoft.Network/virtualNetworks@2023-04-01' = [for n in names: {\n  name: n\n"
+        "  resource s 'subnets' = {\n    name: 'nodes'\n  }\n}]\n")
+    child = template["resources"][0]
+    assert child["name"] == "[format('{0}/{1}', parameters('names')[copyIndex()], 'nodes')]"
+    assert child["copy"]["count"] == "[length(parameters('names'))]"

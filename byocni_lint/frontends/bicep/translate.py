@@ -62,6 +62,7 @@ class Symbol:
     scope_args: list[str] = field(default_factory=list)
     extension_scope: str | None = None
     path: str = ""  # module path
+    nested: bool = False  # declared inside its parent's body (not with `parent:`)
 
 
 def _props(body) -> dict[str, object]:
@@ -194,7 +195,8 @@ class Translator:
         children = decl.named_children
         if len(children) < 3:
             return
-        symbol = Symbol(self.text(children[0]), "resource", decl, type_node=children[1], parent=lexical_parent)
+        symbol = Symbol(self.text(children[0]), "resource", decl, type_node=children[1], parent=lexical_parent,
+                        nested=lexical_parent is not None)
         symbol.existing = any(not c.is_named and c.type == "existing" for c in decl.children)
         type_text = _string_value(children[1], self.parsed)
         symbol.type, _, symbol.api = type_text.partition("@")
@@ -257,6 +259,8 @@ class Translator:
                 symbol.parent = parent[0]
         if symbol.parent is not None:
             parent = self._resolved(symbol.parent)
+            if symbol.loop is None and parent.loop is not None and symbol.nested:
+                symbol.loop = parent.loop  # a child declared inside a loop's body is deployed once per item
             if "/" not in symbol.type:
                 symbol.type = f"{parent.type}/{symbol.type}"
             symbol.api = symbol.api or parent.api
