@@ -52,7 +52,7 @@ CASES = [
     ("BYO008", "main.bicep", "networkPlugin: 'none'", "networkPlugin: 'none'\n      networkPolicy: 'calico'", "networkPolicy"),
     ("BYO009", "main.bicep", "serviceCidr: '10.0.0.0/16'", "serviceCidr: '10.240.0.0/16'", "serviceCidr"),
     ("BYO010", "main.bicep", "      podCidr: '192.168.0.0/16'\n", "", None),
-    ("BYO011", "main.bicep", "'1.34.1'", "'1.22.4'", "kubernetesVersion: kubernetesVersion"),
+    ("BYO011", "main.bicep", "'1.35.1'", "'1.22.4'", "kubernetesVersion: kubernetesVersion"),
     ("BYO012", "main.bicep", "podCidr: '192.168.0.0/16'", "podCidr: '192.168.0.0/16'\n      dockerBridgeCidr: '172.17.0.1/16'",
      "dockerBridgeCidr"),
 ]
@@ -116,3 +116,12 @@ def test_a_bicep_only_commit_is_checked_by_the_hook(tmp_path):
     shutil.copytree(CLUSTER, clean)
     done = cli("main.bicep", cwd=clean)
     assert done.returncode == 0 and "Linted 1 file (1 Bicep file)" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_bicepparam_object_with_a_computed_member_is_evaluated_and_located(tmp_path):
+    folder = _variant(tmp_path, "main.bicep", "podCidr: '192.168.0.0/16'", "podCidr: podCidr").parent
+    main = folder / "main.bicep"
+    main.write_text("param podCidr string\n" + main.read_text())
+    (folder / "main.bicepparam").write_text("using 'main.bicep'\nvar reserved = '172.30.0.0/16'\nparam podCidr = reserved\n")
+    (finding,) = [f for f in lint(main, no_bicep_cli=True).findings if f.rule_id == "BYO003"]
+    assert "172.30.0.0/16" in finding.message

@@ -15,7 +15,7 @@ from byocni_lint.frontends import ClaimedFile, Unit
 from byocni_lint.frontends.bicep import BICEP_KIND, PARAMETERS_KIND
 from byocni_lint.frontends.bicep.syntax import Parsed
 from byocni_lint.frontends.bicep.translate import Translator
-from byocni_lint.frontends.bicep.values import Ex, Lit, arm_text
+from byocni_lint.frontends.bicep.values import Lit, arm_text
 from byocni_lint.frontends.run import Run
 from byocni_lint.load.jsonc import JDict, Source
 from byocni_lint.load.nodes import located_dict
@@ -235,15 +235,27 @@ class BicepReader:
             if statement.start_byte not in parsed.param_starts:
                 bound[name] = arm_text(value)
                 continue
-            if isinstance(value, Lit):
+            if isinstance(value, Lit) and not _has_expression(value.node):
                 values[name] = located_dict({"value": value.node}, source, value.start, value.end,
                                             {"value": (value.start, value.end)})
-            elif isinstance(value, Ex) and "__bicep_unknown_" not in value.text:
+            elif "__bicep_unknown_" not in arm_text(value):
+                # Computed (or holding computed members): evaluated as the template's default, since a
+                # parameters file's values are never evaluated.
                 template.parameter_overrides[name] = value
             else:
                 values[name] = located_dict({"value": Unknown(f"the value of '{name}' in {display} is not evaluated")},
                                             source, value.start, value.end, {"value": (value.start, value.end)})
         return values
+
+
+def _has_expression(node: object) -> bool:
+    if isinstance(node, str):
+        return node.startswith("[") and not node.startswith("[[")
+    if isinstance(node, dict):
+        return any(_has_expression(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_expression(v) for v in node)
+    return False
 
 
 def _same_file(shown: str, path: Path) -> bool:
