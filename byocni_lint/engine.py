@@ -27,6 +27,7 @@ class Options:
     debug: bool = False  # re-raise internal errors instead of recording them
     bicep: str | None = None  # the Bicep compiler named with --bicep
     no_bicep_cli: bool = False  # our own Bicep front end even when a compiler is found
+    check_installed_cli: bool = False  # also judge the local `az` (az version -o json) for BYO002
 
 
 @dataclass
@@ -75,11 +76,9 @@ class _Linter:
             return
         span = finding.location.span
         if finding.rule_id == UNRESOLVED:
-            key = (finding.location.path, span, finding.message)
-            self.unresolved.setdefault(key, (finding, set()))[1].update(finding.rules)
+            self.unresolved.setdefault((finding.location.path, span, finding.message), (finding, set()))[1].update(finding.rules)
             return
-        key = (finding.rule_id, finding.location.path, span, finding.message)
-        self.findings.setdefault(key, finding)
+        self.findings.setdefault((finding.rule_id, finding.location.path, span, finding.message), finding)
 
     def merged_notes(self) -> list[Finding]:
         """One note per unresolved value, naming every rule that needed it."""
