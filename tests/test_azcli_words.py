@@ -19,7 +19,7 @@ def test_continuations_quotes_and_variables_keep_positions() -> None:
 
 def test_export_default_and_unset_variables() -> None:
     text = "export A=1\necho $A ${B:-two} $C\n"
-    [[echo, a, b, c]] = [list(parse(Snippet.plain(text))[0].words)]
+    [[_echo, a, b, c]] = [list(parse(Snippet.plain(text))[0].words)]
     assert (a.text, b.text, c.text) == ("1", "two", None)
     assert "$C is not set" in c.unknown
 
