@@ -555,3 +555,24 @@ def test_arm_front_end_huge_nested_and_binary_files(tmp_path: Path, content: str
         assert run.internal_errors == []
         assert _rules_at(run, "hostile.json") == [rule]
         assert {"BYO010", "BYO011"} <= set(_rules_at(run, "good.json"))
+
+
+_HUGE = "x" * (4 * 1024 * 1024 + 1)
+
+
+@pytest.mark.parametrize("name, content, rules", [
+    ("main.bicep", f"param p string = '{_HUGE}'\n", {"BYO903"}),
+    ("main.bicep", "var v = " + "[" * 3000 + "]" * 3000 + "\n", {"BYO903"}),
+    ("main.bicep", "\x00\xff\xfe\x80" * 1000, {"BYO900"}),
+    ("deploy.sh", f"#!/bin/sh\necho {_HUGE}\n", {"BYO903"}),
+    ("deploy.sh", "#!/bin/sh\n" + "$(" * 3000 + ")" * 3000 + "\naz aks create --network-plugin none\n", None),
+    ("deploy.sh", "#!/bin/sh\n" + "\x00\xff\xfe" * 1000, {"BYO900"}),
+], ids=["bicep-huge", "bicep-nested", "bicep-binary", "azcli-huge", "azcli-nested", "azcli-binary"])
+def test_every_front_end_huge_nested_and_binary_files(tmp_path: Path, name: str, content: str, rules) -> None:
+    (tmp_path / "good.json").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / name).write_bytes(content.encode("latin-1"))  # binary: \xff is not UTF-8
+    run = lint_paths([str(tmp_path)])
+    assert run.internal_errors == []
+    assert {"BYO010", "BYO011"} <= set(_rules_at(run, "good.json"))
+    found = set(_rules_at(run, name))
+    assert found == rules if rules is not None else found and not found & {"BYO900", "BYO903"}
