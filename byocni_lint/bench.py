@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 SEED_TEMPLATE = Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "azuredeploy.json"
+BICEP_CLUSTER = Path(__file__).resolve().parents[1] / "fixtures" / "bicep" / "cluster"
 COLD_START_TARGET = 4.0
 MS_PER_TEMPLATE_TARGET = 2.0
 CLI = [sys.executable, "-m", "byocni_lint"]
@@ -34,6 +35,7 @@ class LinterFailed(Exception):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m byocni_lint.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--templates", type=int, default=1000, metavar="N", help="generated templates (default 1000)")
+    parser.add_argument("--bicep-files", type=int, default=200, metavar="N", help="generated Bicep files (default 200)")
     parser.add_argument("--runs", type=int, default=20, metavar="K", help="cold-start repetitions (default 20)")
     args = parser.parse_args(argv)
     if args.templates < 1 or args.runs < 1:
@@ -47,7 +49,10 @@ def main(argv: list[str] | None = None) -> int:
             write_templates(folder, args.templates)
             rows += _bulk_subprocess(folder, args.templates)
             rows += _bulk_in_process(folder, args.templates)
-            rows += _terraform_tree(folder / "terraform", args.runs)
+        with tempfile.TemporaryDirectory(prefix="byocni-bench-bicep-") as tmp:
+            rows += _bicep_tree(Path(tmp), args.bicep_files)
+        with tempfile.TemporaryDirectory(prefix="byocni-bench-tf-") as tmp:
+            rows += _terraform_tree(Path(tmp) / "terraform", args.runs)
     except LinterFailed as failure:
         _print_table(rows)
         print(f"\nbenchmark aborted: {failure}", file=sys.stderr)
@@ -200,6 +205,28 @@ def _terraform_tree(folder: Path, runs: int) -> list[tuple[str, str, str]]:
         result = lint_paths([str(folder)])
     elapsed = (time.perf_counter() - start) * 1000 / runs
     return [("Terraform configuration (2 .tf, 1 module)", f"{elapsed:.1f} ms", f"{len(result.findings)} findings")]
+
+
+def _bicep_tree(folder: Path, count: int) -> list[tuple[str, str, str]]:
+    """`count` Bicep files (a cluster and its network module per folder) through our own Bicep front end."""
+    if not BICEP_CLUSTER.is_dir():
+        return [("Bicep tree", "skipped: no fixtures/bicep (run from a source checkout)", "")]
+    from byocni_lint.engine import Options, lint_paths
+
+    main, network = (BICEP_CLUSTER / "main.bicep").read_text(), (BICEP_CLUSTER / "network.bicep").read_text()
+    for index in range(0, count, 2):
+        sub = folder / f"cluster-{index:04d}"
+        sub.mkdir()
+        (sub / "main.bicep").write_text(main.replace("'byocni'", f"'byocni-{index}'"), encoding="utf-8")
+        if index + 1 < count:
+            (sub / "network.bicep").write_text(network.replace("'aks-vnet'", f"'vnet-{index}'"), encoding="utf-8")
+    start = time.perf_counter()
+    result = lint_paths([str(folder)], Options(no_bicep_cli=True))
+    elapsed = time.perf_counter() - start
+    return [
+        (f"in-process over {result.files_linted} Bicep files (own front end)", f"{elapsed * 1000:.0f} ms", ""),
+        ("  Bicep files per second", f"{result.files_linted / elapsed:.0f} files/s", ""),
+    ]
 
 
 def _throughput_verdict(ms_per_template: float) -> str:
