@@ -57,6 +57,9 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default="error",
               show_default=True, help="Exit 1 when a finding at or above this severity exists.")
 @click.option("--parameters", "-p", type=click.Path(), help="ARM parameters file for the templates given.")
+@click.option("--context", "context", multiple=True, type=click.Path(), metavar="PATH",
+              help="Also read PATH (file or folder, repeatable) to link clusters to networks declared there; "
+                   "findings are reported only for the PATHS given.")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (repeatable, comma lists).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
@@ -66,13 +69,14 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
-def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, debug, today):
+def cli(paths, fmt, output, fail_on, parameters, context, select, ignore, color, list_rules, explain, debug, today):
     """Lint AKS bring-your-own-CNI deployments (ARM templates) before they reach Azure.
 
     PATHS are files or folders (default: the current folder).
     """
     try:
-        code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug)
+        code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
+                    context)
     except click.UsageError:
         raise
     except Exception as exc:  # noqa: BLE001 - the promise is exit 2, never a traceback on stdout
@@ -86,7 +90,8 @@ def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rul
     sys.exit(code)
 
 
-def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug) -> int:
+def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
+         context=()) -> int:
     from byocni_lint.rulebook import load_rulebook
 
     if list_rules or explain:
@@ -120,7 +125,7 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
     rule_ids = tuple(load_rulebook())
     options = Options(select=_known_rules(_split_ids(select), rule_ids, "--select"),
                       ignore=_known_rules(_split_ids(ignore), rule_ids, "--ignore"),
-                      parameters=parameters, today=day, debug=debug)
+                      parameters=parameters, today=day, debug=debug, context=tuple(context))
     if parameters and not Path(parameters).is_file():
         raise click.BadParameter(f"no such parameters file: {parameters}", param_hint="--parameters")
     if output:

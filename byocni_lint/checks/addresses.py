@@ -5,7 +5,7 @@ Both rules use overlap, never string equality (a /12 that contains a reserved /1
 from __future__ import annotations
 
 from byocni_lint.checks import check
-from byocni_lint.checks.context import CheckContext
+from byocni_lint.checks.context import CheckContext, through
 from byocni_lint.findings import Severity
 from byocni_lint.model import Cluster, Field, Model, VirtualNetwork
 from byocni_lint.semantics.cidr import Network, overlapping, parse_address, parse_network
@@ -40,19 +40,21 @@ def reserved_address_range(model: Model, ctx: CheckContext) -> None:
     reserved = [network for network in reserved if network is not None]
     listing = _and_list(reserved)
     for cluster in model.clusters:
-        candidates = [("serviceCidr", f) for f in cluster.service_cidr_fields()] + \
-                     [("podCidr", f) for f in cluster.pod_cidr_fields() if cluster.uses_pod_cidr]
+        candidates = [("serviceCidr", f, cluster) for f in cluster.service_cidr_fields()] + \
+                     [("podCidr", f, cluster) for f in cluster.pod_cidr_fields() if cluster.uses_pod_cidr]
         for subnet in cluster.node_subnets():
-            candidates += [(f"address prefix of node subnet {subnet.name}", f) for f in subnet.address_prefixes]
+            candidates += [(f"address prefix of node subnet {subnet.name}", f, through(cluster, subnet))
+                           for f in subnet.address_prefixes]
         for vnet in _cluster_vnets(cluster):
-            candidates += [(f"address space of VNet {vnet.name}", f) for f in vnet.address_prefixes]
-        for label, field in candidates:
+            candidates += [(f"address space of VNet {vnet.name}", f, through(cluster, vnet))
+                           for f in vnet.address_prefixes]
+        for label, field, subject in candidates:
             for _, network in _networks(ctx, [field], cluster, label):
                 bad = overlapping(network, reserved)
                 if bad:
                     ranges = f"reserved range{'s' if len(bad) > 1 else ''} {_and_list(bad)}"
                     ctx.fail(field, f"{label} {network} overlaps {ranges}; pick a range outside {listing}",
-                             cluster, key=f"{label}|{network}")
+                             subject, key=f"{label}|{network}")
 
 
 def _and_list(items: list) -> str:
@@ -92,14 +94,14 @@ def address_ranges_conflict(model: Model, ctx: CheckContext) -> None:
                     subnet, prefix = hits[0]
                     ctx.fail(field, f"{label} {network} overlaps node subnet {subnet.name} ({prefix}); Kubernetes "
                                     f"{users} and nodes would share addresses",
-                             cluster, key=f"{setting}|subnet", fix=f"set {ctx.spell(setting)} to a range outside the subnet")
+                             through(cluster, subnet), key=f"{setting}|subnet", fix=f"set {ctx.spell(setting)} to a range outside the subnet")
                     continue
                 hits = [(v, n) for v, n in vnet_ranges if overlapping(network, [n])]
                 if hits:
                     vnet, prefix = hits[0]
                     ctx.fail(field, f"{label} {network} overlaps the address space of VNet {vnet.name} ({prefix}); "
                                     "traffic to that part of the VNet would be routed inside the cluster",
-                             cluster, Severity.WARNING, key=f"{setting}|vnet",
+                             through(cluster, vnet), Severity.WARNING, key=f"{setting}|vnet",
                              fix=f"set {ctx.spell(setting)} to a range outside the VNet")
         _check_dns_service_ip(ctx, cluster, services, defaults["dnsServiceIP"])
 
