@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from byocni_lint.findings import Severity
+from byocni_lint.rule_params import params_problem
 
 _REQUIRED = ("id", "name", "severity", "summary", "description", "help_uri")
 
@@ -49,6 +50,9 @@ def load_rulebook(directory: Path | None = None) -> dict[str, RuleSpec]:
         missing = [key for key in _REQUIRED if not isinstance(raw, dict) or key not in raw]
         if missing:
             raise RulebookError(f"{path}: missing {', '.join(missing)}")
+        problem = params_problem(str(raw["id"]), raw.get("params") or {})
+        if problem:
+            raise RulebookError(f"{path}: {problem}")
         sev = raw.get("security_severity")
         specs[raw["id"]] = RuleSpec(
             id=raw["id"],

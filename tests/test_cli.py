@@ -269,7 +269,7 @@ def test_sarif_output_is_valid_and_complete(assert_valid_sarif) -> None:
     (run,) = log["runs"]
     assert run["tool"]["driver"]["name"] == "byocni-lint"
     rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
-    assert rule_ids == ["BYO001", "BYO003", "BYO008", "BYO009", "BYO010", "BYO011", "BYO012", "BYO900", "BYO901", "BYO902", "BYO903"]
+    assert rule_ids == ["BYO001", "BYO003", "BYO008", "BYO009", "BYO010", "BYO011", "BYO012", "BYO900", "BYO901", "BYO902", "BYO903", "BYO905"]
     reserved = next(r for r in run["results"] if r["ruleId"] == "BYO003")
     assert reserved["level"] == "error"
     assert rule_ids[reserved["ruleIndex"]] == "BYO003"
@@ -383,13 +383,13 @@ def test_ignored_error_does_not_fail_the_run() -> None:
 # --- rule help and version --------------------------------------------------------------------------
 
 
-def test_list_rules_lists_all_16_rules() -> None:
+def test_list_rules_lists_all_17_rules() -> None:
     result = cli("--list-rules", select=None)
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    assert len(lines) == 16
+    assert len(lines) == 17
     ids = [line.split()[0] for line in lines]
-    assert ids == [f"BYO{n:03d}" for n in range(1, 13)] + ["BYO900", "BYO901", "BYO902", "BYO903"]
+    assert ids == [f"BYO{n:03d}" for n in range(1, 13)] + ["BYO900", "BYO901", "BYO902", "BYO903", "BYO905"]
     book = load_rulebook()
     for line in lines:
         spec = book[line.split()[0]]

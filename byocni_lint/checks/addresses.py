@@ -18,7 +18,7 @@ def _networks(ctx: CheckContext, fields: list[Field], cluster: Cluster, name: st
         if not field.present:
             continue
         if not field.known:
-            ctx.unknown(field, cluster, field.property_path or name)
+            ctx.unknown(field, cluster, ctx.name(field) if field.property_path else name)
             continue
         network = parse_network(field.value)
         if network is not None:

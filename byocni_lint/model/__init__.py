@@ -317,14 +317,21 @@ class RouteTable(Resource):
 
 
 @dataclass(eq=False, repr=False)
+class PermissionBlock:
+    """One `permissions` block of a role: its NotActions apply to its own Actions only. Entries that
+    could not be resolved are not dropped: they make the block's answer unknown where they could matter."""
+    actions: list[Field] = field(default_factory=list)
+    not_actions: list[Field] = field(default_factory=list)
+    unknown_actions: Field | None = None  # the Actions list, or an entry of it, that is unknown
+    unknown_not_actions: Field | None = None
+
+
+@dataclass(eq=False, repr=False)
 class RoleDefinition(Resource):
     """A custom role declared in the files (built-in roles are data in semantics/rbac)."""
     role_name: Field | None = None
-    actions: list[Field] = field(default_factory=list)
-    not_actions: list[Field] = field(default_factory=list)
-    permissions: Field | None = None
-    """`properties.permissions` as written: each block's NotActions apply to its own Actions only, and an
-    unresolved block or entry must stay visible as unknown."""
+    blocks: list[PermissionBlock] = field(default_factory=list)
+    unresolved: Field | None = None  # `permissions` (or one block) is unknown: what the role grants is unknown
     guid: str | None = None
 
 
