@@ -156,7 +156,8 @@ class _Linter:
         extra = discover(list(self.options.context), fronts)
         claimed = {name: [c for c in files if _resolved(c.display) not in given]
                    for name, files in extra.claimed.items()}
-        quiet = Run(self.rulebook, self.options, lambda finding: None, self.attempt)
+        # `--parameters` is for the templates given, not for the context's own templates.
+        quiet = Run(self.rulebook, replace(self.options, parameters=None), lambda finding: None, self.attempt)
         seen = {_unit_key(model) for model, _ in checked}
         models = [model for model, _ in self.build(fronts, claimed, quiet) if _unit_key(model) not in seen]
         return models, extra.missing
