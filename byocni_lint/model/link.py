@@ -144,21 +144,54 @@ class RunLinker:
 
     def __init__(self, models: list[Model]) -> None:
         self.models = models
+        self._index: dict[str, dict[str, list[tuple[Model, Resource]]]] = {}
+        self._scopes: dict[str, list[tuple[Model, RoleAssignment]]] | None = None
+
+    def _declared(self, table: str, leaf: str) -> list[tuple[Model, Resource]]:
+        """Resources of `table` across the run whose ID may end in `leaf`: an index by the last ID
+        segment (the resource's own name), so a bulk run does not compare every pair of models."""
+        if table not in self._index:
+            index: dict[str, list[tuple[Model, Resource]]] = {}
+            for model in self.models:
+                for resource in getattr(model, table).values():
+                    if resource.id is not None:
+                        last = _segments(resource.id)[-1]
+                        index.setdefault(PLACEHOLDER_MARK if PLACEHOLDER_MARK in last else last, []).append(
+                            (model, resource))
+            self._index[table] = index
+        index = self._index[table]
+        if PLACEHOLDER_MARK in leaf:
+            return [entry for entries in index.values() for entry in entries]
+        return index.get(leaf, []) + index.get(PLACEHOLDER_MARK, [])
 
     def candidates(self, reference: str, table: str, exclude: Model) -> list[_Candidate]:
         """Resources of other models that may be the one `reference` names; certain matches win."""
         found = []
-        for model in self.models:
+        for model, resource in self._declared(table, _segments(reference)[-1]):
             if model is exclude:
                 continue
-            for resource in getattr(model, table).values():
-                if resource.id is None:
-                    continue
-                match = compare(reference, resource.id)
-                if match is not None:
-                    found.append(_Candidate(model, resource, *match))
+            match = compare(reference, resource.id)  # type: ignore[arg-type]
+            if match is not None:
+                found.append(_Candidate(model, resource, *match))
         certain = [c for c in found if c.certain]
         return certain or found
+
+    def scoped(self, subnet_id: str, network: Model) -> list[tuple[Model, RoleAssignment]]:
+        """Role assignments that may be scoped above `subnet_id`: those of the subnet's own model (its
+        placeholders may be the subnet's group; an unknown scope there may be it), and elsewhere those
+        whose scope ends in a segment of the subnet's ID (a scope above a resource ends in one)."""
+        if self._scopes is None:
+            self._scopes = {}
+            for model in self.models:
+                for assignment in model.role_assignments:
+                    if isinstance(assignment.scope, str) and _segments(assignment.scope):
+                        last = _segments(assignment.scope)[-1]
+                        key = PLACEHOLDER_MARK if PLACEHOLDER_MARK in last else last
+                        self._scopes.setdefault(key, []).append((model, assignment))
+        found = [(network, assignment) for assignment in network.role_assignments]
+        for segment in {*_segments(subnet_id), PLACEHOLDER_MARK}:
+            found += [entry for entry in self._scopes.get(segment, []) if entry[0] is not network]
+        return found
 
     def view(self, model: Model) -> Model:
         """`model` with references it leaves open resolved across the run (itself when there are none)."""
@@ -253,19 +286,14 @@ class _Importer:
     def assignments(self, candidate: _Candidate, subnet_id: str, link: Link) -> None:
         """Role assignments of other models whose scope may contain the linked subnet, and the custom
         roles of their models, so BYO006 weighs grants written next to the network."""
-        for model in self.linker.models:
+        for model, assignment in self.linker.scoped(subnet_id, candidate.model):
             if model is self.model:
                 continue
             binding = candidate.binding if model is candidate.model else {}
-            for assignment in model.role_assignments:
-                scope = assignment.scope
-                if isinstance(scope, str):
-                    match = compare(subnet_id, bind(scope, binding), prefix=True)
-                    if match is None:
-                        continue
-                elif model is not candidate.model:
-                    continue  # an unknown scope next to the network may be it; elsewhere, unrelated
-                self._assignment(model, assignment, binding, link)
+            scope = assignment.scope
+            if isinstance(scope, str) and compare(subnet_id, bind(scope, binding), prefix=True) is None:
+                continue
+            self._assignment(model, assignment, binding, link)
 
     def _assignment(self, model: Model, assignment: RoleAssignment, binding: dict, link: Link) -> None:
         if id(assignment) in self.imported:
