@@ -219,3 +219,38 @@ def test_sarif_related_locations_and_model_links(tmp_path: Path) -> None:
     assert links[0]["declared"].startswith("repo/network/spoke.json:")
     assert links[0]["reference"] == "repo/cluster/aks.parameters.json:6:16"
     assert links[0]["assumption"].startswith("if vnet-spoke/snet-nodes in repo/network/spoke.json")
+
+
+def test_same_names_in_two_resource_groups_and_a_cluster_not_knowing_its_group(tmp_path: Path) -> None:
+    # Both networks know their groups (rg-a, rg-b); the cluster names its subnet with resourceId() in its
+    # own, unknown group: either may be it, so neither is linked and the note names both.
+    root = _network(_copy(tmp_path), lambda d: (_delegate(d), _subscription_scope("rg-a")(d)))
+    shutil.copytree(root / "network", root / "network-b")
+    _edit(root / "network-b" / "spoke.json", lambda d: d["resources"][0].__setitem__("resourceGroup", "rg-b"))
+    _edit(root / "cluster" / "aks.parameters.json", lambda d: d["parameters"].pop("vnetSubnetID"))
+    _edit(root / "cluster" / "aks.json", lambda d: d["parameters"]["vnetSubnetID"].__setitem__(
+        "defaultValue", "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet-spoke', 'snet-nodes')]"))
+    run = lint(root)
+    assert read_problems(run) == [] and run.files_linted == 4
+    assert of(run.findings, "BYO004") == []
+    notes = [f for f in of(run.findings, "BYO901") if "cannot tell which" in f.message]
+    assert len(notes) == 1 and "network/spoke.json" in notes[0].message and "network-b/spoke.json" in notes[0].message
+    assert {"BYO004", "BYO006"} <= set(notes[0].rules)
+
+
+def test_compare_is_three_valued() -> None:
+    from byocni_lint.model.link import bind, compare
+
+    literal = SUBNET_ID.lower()
+    placeholder = ("/subscriptions/{subscriptionid}/resourcegroups/{resourcegroupname}/providers/"
+                   "microsoft.network/virtualnetworks/vnet-spoke/subnets/snet-nodes")
+    assert compare(literal, literal) == (True, {})
+    certain, binding = compare(literal, placeholder)
+    assert not certain and bind(placeholder, binding) == literal
+    assert compare(literal, placeholder.replace("snet-nodes", "snet-other")) is None
+    assert compare(literal, literal.replace("rg-spoke", "rg-other")) is None
+    assert compare(placeholder, placeholder) == (False, {"{subscriptionid}": "{subscriptionid}",
+                                                        "{resourcegroupname}": "{resourcegroupname}"})
+    vnet_scope = placeholder.rsplit("/subnets/", 1)[0]
+    assert compare(literal, vnet_scope, prefix=True)[0] is False
+    assert compare(literal, vnet_scope) is None  # a scope is not the subnet itself
