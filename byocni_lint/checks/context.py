@@ -114,6 +114,12 @@ def _line(where: Location) -> str:
     return f"{where.path}:{where.span.line}" if where.span else where.path
 
 
+def and_list(items) -> str:
+    """`a`, `a and b`, `a, b and c`: how every message lists things."""
+    texts = [str(item) for item in items]
+    return ", ".join(texts[:-1]) + f" and {texts[-1]}" if len(texts) > 1 else texts[0]
+
+
 def _short(path: str) -> str:
     from os.path import basename
 
