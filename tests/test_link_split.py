@@ -254,3 +254,24 @@ def test_compare_is_three_valued() -> None:
     vnet_scope = placeholder.rsplit("/subnets/", 1)[0]
     assert compare(literal, vnet_scope, prefix=True)[0] is False
     assert compare(literal, vnet_scope) is None  # a scope is not the subnet itself
+
+
+def test_nsg_in_a_third_file_is_linked_through_the_subnet(tmp_path: Path) -> None:
+    deny = {"name": "deny-all-in", "properties": {
+        "priority": 200, "direction": "Inbound", "access": "Deny", "protocol": "*", "sourceAddressPrefix": "*",
+        "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": "*"}}
+    root = _copy(tmp_path)
+    network = json.loads((root / "network" / "spoke.json").read_text(encoding="utf-8"))
+    group = _resource(network, "Microsoft.Network/networkSecurityGroups")
+    group["properties"]["securityRules"].append(deny)
+    network["resources"].remove(group)
+    (root / "network" / "spoke.json").write_text(json.dumps(network, indent=2), encoding="utf-8")
+    (root / "security").mkdir()
+    (root / "security" / "nsg.json").write_text(json.dumps({**network, "resources": [group]}, indent=2),
+                                                encoding="utf-8")
+    run = lint(root)
+    assert read_problems(run) == [] and run.files_linted == 4
+    finding = next(f for f in of(run.findings, "BYO005") if "nodes of subnet" in f.message)
+    _assumes_the_link(finding)
+    assert finding.location.path.endswith("security/nsg.json")
+    assert "and nsg-nodes in " in finding.message and "is the networkSecurityGroups it names" in finding.message
