@@ -78,11 +78,9 @@ class _Linter:
             return
         span = finding.location.span
         if finding.rule_id == UNRESOLVED:
-            key = (finding.location.path, span, finding.message)
-            self.unresolved.setdefault(key, (finding, set()))[1].update(finding.rules)
+            self.unresolved.setdefault((finding.location.path, span, finding.message), (finding, set()))[1].update(finding.rules)
             return
-        key = (finding.rule_id, finding.location.path, span, finding.message)
-        self.findings.setdefault(key, finding)
+        self.findings.setdefault((finding.rule_id, finding.location.path, span, finding.message), finding)
 
     def merged_notes(self) -> list[Finding]:
         """One note per unresolved value, naming every rule that needed it."""
@@ -136,7 +134,7 @@ class _Linter:
             files = claimed.get(front.name)
             if not files:
                 continue
-            units = self.attempt(files[0].display, f"reading {front.name} files", lambda: list(front.read(files, run)))
+            units = self.attempt(files[0].display, f"reading {front.name} files", _read_all, front, files, run)
             for unit in units or ():
                 model = self.attempt(unit.display, "evaluation", unit.build)
                 if model is not None:
@@ -196,3 +194,8 @@ def _unit_key(model) -> tuple:
 
 def lint_paths(paths: list[str], options: Options | None = None, keep_models: bool = False) -> LintRun:
     return _Linter(options or Options(), keep_models).run(paths)
+
+
+def _read_all(front, files, run) -> list:
+    """Every unit a front end yields, so that a bug in the middle of its reading is caught in one place."""
+    return list(front.read(files, run))

@@ -7,14 +7,14 @@ from byocni_lint.checks import check
 from byocni_lint.checks.context import CheckContext
 from byocni_lint.model import Model
 from byocni_lint.model.spellings import NETWORK_PLUGIN
-from byocni_lint.semantics.apiversion import at_least, parse_api_version
+from byocni_lint.semantics.apiversion import api_version_param, at_least, parse_api_version
 from byocni_lint.semantics.kubernetes import minor_of
 
 
 @check("BYO001")
 def api_version_too_old(model: Model, ctx: CheckContext) -> None:
-    min_stable = parse_api_version(str(ctx.params["min_stable"]))
-    min_preview = parse_api_version(str(ctx.params["min_preview"]))
+    min_stable = api_version_param(ctx.params["min_stable"])
+    min_preview = api_version_param(ctx.params["min_preview"])
     for cluster in model.clusters:
         api = cluster.api_version
         if api is None:
@@ -38,8 +38,7 @@ def api_version_too_old(model: Model, ctx: CheckContext) -> None:
 
 @check("BYO011")
 def kubernetes_version_unsupported(model: Model, ctx: CheckContext) -> None:
-    calendar = sorted(((minor_of(str(entry["minor"])), entry) for entry in ctx.params["calendar"]),
-                      key=lambda item: item[0])
+    calendar = sorted(((_calendar_minor(entry), entry) for entry in ctx.params["calendar"]), key=lambda item: item[0])
     oldest = calendar[0][0] if calendar else None
     for cluster in model.clusters:
         version = cluster.kubernetes_version
@@ -80,3 +79,11 @@ def _end_of_life(entry: dict, lts: bool) -> date:
 
 def _minor_text(minor: tuple[int, int]) -> str:
     return f"{minor[0]}.{minor[1]}"
+
+
+def _calendar_minor(entry: dict) -> tuple[int, int]:
+    """A calendar row's minor; the rulebook has validated it, so it always parses."""
+    minor = minor_of(str(entry["minor"]))
+    if minor is None:
+        raise ValueError(f"calendar minor {entry['minor']!r}")
+    return minor

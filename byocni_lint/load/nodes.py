@@ -53,7 +53,7 @@ def set_member(container: JDict | JList, key: object, value: object, start: int,
     if isinstance(container, JList) and isinstance(key, int) and key == len(container):
         container.append(value)
     else:
-        container[key] = value  # type: ignore[index]
+        container[key] = value  # type: ignore[index,call-overload]
     if value is None or isinstance(value, (bool, Unknown)):
         container.scalar_spans[key] = (start, end)
 

@@ -8,6 +8,7 @@ here, once, so rules compare plain strings and never re-parse IDs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Callable
 
 from byocni_lint.model.ids import normalize_id, provider_suffix
@@ -91,6 +92,7 @@ def _field(container: object, key: object, prop: str, parent: "Field | Location"
     fallback = (lambda: parent.location) if isinstance(parent, Field) else (lambda: parent)
     if isinstance(container, Unknown):
         return Field(container.child(key), property_path=prop, resolve=lambda: (fallback(), None))
+    actual: object
     if isinstance(container, dict):
         actual = property_name(container, str(key))
         value = container.get(actual) if actual is not None else None
@@ -136,9 +138,12 @@ def field_at(root: object, path: str, fallback: Location) -> Field:
         current = _field(container, key, ".".join(walked), current)
         container = current.value
         if container is None:
-            parent = current
-            return Field(None, property_path=path, resolve=lambda: (parent.location, None))
+            return Field(None, property_path=path, resolve=partial(_at_field, current))
     return current if isinstance(current, Field) else Field(root, fallback, None, "")
+
+
+def _at_field(field: "Field") -> tuple[Location, Location | None]:
+    return field.location, None
 
 
 def id_of(value: object) -> str | None:
