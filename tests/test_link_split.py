@@ -206,7 +206,7 @@ def test_two_candidates_give_no_finding_but_a_note_naming_them(tmp_path: Path) -
 def test_sarif_related_locations_and_model_links(tmp_path: Path) -> None:
     from helpers import cli
 
-    root = _network(_copy(tmp_path), _delegate)
+    _network(_copy(tmp_path), _delegate)
     sarif = json.loads(cli("--format", "sarif", "repo", cwd=tmp_path).stdout)
     result = next(r for r in sarif["runs"][0]["results"] if r["ruleId"] == "BYO004")
     related = result["relatedLocations"][0]["physicalLocation"]

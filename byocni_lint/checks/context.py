@@ -23,9 +23,8 @@ def reported(resource: R, *context: object) -> R:
     """`resource` as a finding names it, carrying what else the finding depends on: a condition (the
     cluster, the subnet, one rule may not be deployed: "if deployed") and a link to another file (the
     node subnet declared elsewhere: named, and a `maybe` link caps the finding at warning)."""
-    condition = resource.conditional or next(
-        (c.conditional for c in context if getattr(c, "conditional", None)), None)
-    link = resource.link or next((c.link for c in context if getattr(c, "link", None)), None)
+    condition = resource.conditional or _first(context, "conditional")
+    link = resource.link or _first(context, "link")
     if (condition, link) == (resource.conditional, resource.link):
         return resource
     return replace(resource, conditional=condition, link=link)
@@ -34,8 +33,13 @@ def reported(resource: R, *context: object) -> R:
 def through(resource: R, *context: object) -> R:
     """`resource` carrying only the link of what a finding about it rests on (a cluster whose service
     range overlaps a VNet declared in another file), not those resources' conditions."""
-    link = resource.link or next((c.link for c in context if getattr(c, "link", None)), None)
+    link = resource.link or _first(context, "link")
     return resource if link is resource.link else replace(resource, link=link)
+
+
+def _first(context: tuple[object, ...], attribute: str):
+    """The first set `conditional` / `link` among what a finding rests on (rules, subnets, None)."""
+    return next((getattr(c, attribute) for c in context if getattr(c, attribute, None)), None)
 
 
 @dataclass

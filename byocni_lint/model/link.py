@@ -249,8 +249,9 @@ class _Importer:
         if subnet.vnet is not None:
             vnet = replace(subnet.vnet, id=subnet.vnet.id and bind(subnet.vnet.id, binding), link=link, subnets=[])
             self.view.vnets.append(vnet)
-        copy = replace(subnet, id=key, vnet=vnet, link=link,
-                       **{name: _bound_field(getattr(subnet, name), binding) for name, _ in _REFERENCES})
+        copy = replace(subnet, id=key, vnet=vnet, link=link, nsg_id=_bound_field(subnet.nsg_id, binding),
+                       route_table_id=_bound_field(subnet.route_table_id, binding),
+                       nat_gateway_id=_bound_field(subnet.nat_gateway_id, binding))
         if vnet is not None:
             vnet.subnets.append(copy)
         self.view.subnets[key] = copy
