@@ -1,4 +1,5 @@
-"""Version rules: the managedClusters API version (BYO001) and the Kubernetes version (BYO011)."""
+"""Version rules: the managedClusters API version (BYO001), the Azure CLI version (BYO002) and the
+Kubernetes version (BYO011)."""
 from __future__ import annotations
 
 from datetime import date
@@ -34,6 +35,30 @@ def api_version_too_old(model: Model, ctx: CheckContext) -> None:
         needed = min_preview if version.is_preview else min_stable
         ctx.fail(api, f"{ctx.name(api)} {version} predates {ctx.spell(NETWORK_PLUGIN)} 'none', which needs "
                       f"{min_stable} or later (preview: {min_preview} or later)", cluster, fix=f"use {needed} or newer")
+
+
+@check("BYO002")
+def azure_cli_too_old(model: Model, ctx: CheckContext) -> None:
+    minimum = str(ctx.params["min_cli_version"])
+    for cluster in model.clusters:
+        pin = cluster.cli_version
+        if pin is None or not cluster.is_byocni:
+            continue
+        if not pin.known:
+            ctx.unknown(pin, cluster, f"the Azure CLI version ({pin.property_path})")
+            continue
+        version = _cli_version(str(pin.value))
+        if version is None or version >= _cli_version(minimum):  # type: ignore[operator]
+            continue
+        ctx.fail(pin, f"Azure CLI {pin.value} ({pin.property_path}) is older than {minimum}, the first "
+                      f"release whose `az aks create` accepts --network-plugin none", cluster,
+                 fix=f"use Azure CLI {minimum} or later")
+
+
+def _cli_version(text: str) -> tuple[int, ...] | None:
+    parts = text.strip().lstrip("v").split(".")
+    digits = [part for part in parts if part.isdigit()]
+    return tuple(int(part) for part in digits) + (0,) * (3 - len(digits)) if len(digits) == len(parts) else None
 
 
 @check("BYO011")

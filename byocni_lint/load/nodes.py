@@ -33,15 +33,16 @@ def located(value: object, source: Source, start: int, end: int) -> object:
 def located_dict(items: dict, source: Source, start: int, end: int,
                  scalar_spans: dict | None = None) -> JDict:
     """An object node; `scalar_spans` maps keys of boolean/null/unknown members to their (start, end)."""
-    node = JDict(items)
-    node.source, node.start, node.end = source, start, end
-    node.scalar_spans = dict(scalar_spans or {})
-    return node
+    return _container(JDict(items), source, start, end, scalar_spans)
 
 
 def located_list(items: list, source: Source, start: int, end: int,
                  scalar_spans: dict | None = None) -> JList:
-    node = JList(items)
+    """An array node; `scalar_spans` maps indexes of boolean/null/unknown items to their (start, end)."""
+    return _container(JList(items), source, start, end, scalar_spans)
+
+
+def _container(node, source: Source, start: int, end: int, scalar_spans: dict | None):
     node.source, node.start, node.end = source, start, end
     node.scalar_spans = dict(scalar_spans or {})
     return node

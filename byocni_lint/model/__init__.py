@@ -206,6 +206,9 @@ class Cluster(Resource):
     """Principal IDs written for the control-plane identity (`identity.principalId`, `principalId` under a
     `userAssignedIdentities` key): exported templates carry them, and an assignment may reuse the value."""
     pools: list[AgentPool] = field(default_factory=list)
+    cli_version: Field | None = None
+    """The Azure CLI version that runs the `az aks create` declaring this cluster (a pin in a workflow,
+    image tag or pip install, located there), for BYO002; None when nothing pins it."""
 
     @property
     def is_byocni(self) -> bool:
