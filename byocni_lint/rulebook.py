@@ -39,16 +39,31 @@ def rules_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "rules"
 
 
+RULEBOOK_JSON = Path(__file__).with_name("data") / "rulebook.json"
+"""The shipped rule files, parsed: generated from rules/*.yaml by `python -m byocni_lint.tools.generate_data`."""
+
+
 def load_rulebook(directory: Path | None = None) -> dict[str, RuleSpec]:
-    directory = directory or rules_dir()
-    files = sorted(directory.glob("BYO*.yaml"))
-    if not files:
-        raise RulebookError(f"no rule files found in {directory}")
+    """The rule catalogue: the shipped rules from their generated JSON form (no YAML parser at start-up,
+    no cache to keep fresh), or the rule files of `directory` parsed as YAML."""
+    if directory is None:
+        import json
+
+        try:
+            entries = json.loads(RULEBOOK_JSON.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RulebookError(f"{RULEBOOK_JSON}: {exc}") from exc
+        where = RULEBOOK_JSON
+    else:
+        entries = parse_rule_files(sorted(directory.glob("BYO*.yaml")))
+        where = directory
+    if not entries:
+        raise RulebookError(f"no rule files found in {where}")
     specs: dict[str, RuleSpec] = {}
-    for path, raw in zip(files, _read_rule_files(files)):
+    for name, raw in entries:
         missing = [key for key in _REQUIRED if not isinstance(raw, dict) or key not in raw]
         if missing:
-            raise RulebookError(f"{path}: missing {', '.join(missing)}")
+            raise RulebookError(f"{name}: missing {', '.join(missing)}")
         sev = raw.get("security_severity")
         specs[raw["id"]] = RuleSpec(
             id=raw["id"],
@@ -64,43 +79,15 @@ def load_rulebook(directory: Path | None = None) -> dict[str, RuleSpec]:
     return specs
 
 
-def _read_rule_files(files: list[Path]) -> list[object]:
-    """The parsed rule files, through a JSON cache keyed by their names, sizes and times.
-
-    The linter runs on every commit: importing and running a YAML parser for sixteen small files
-    costs about as much as starting Python, so, like ruff and pre-commit, it keeps a cache (under
-    $XDG_CACHE_HOME or ~/.cache) and reads YAML only when a rule file changed.
-    """
-    import json
-    import os
-    import zlib  # two 32-bit checksums make a 64-bit key; hashlib alone costs milliseconds to import
-
-    listing = "".join(f"{path.resolve()}|{path.stat().st_size}|{path.stat().st_mtime_ns}\n" for path in files).encode()
-    cache_root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "byocni-lint"
-    cache = cache_root / f"rules-{zlib.crc32(listing):08x}{zlib.adler32(listing):08x}.json"
-    try:
-        return json.loads(cache.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
-    parsed = _parse_yaml(files)
-    try:
-        cache_root.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(parsed), encoding="utf-8")
-        os.replace(temporary, cache)
-    except (OSError, TypeError, ValueError):
-        pass  # a read-only home or a value JSON cannot hold: just parse YAML every time
-    return parsed
-
-
-def _parse_yaml(files: list[Path]) -> list[object]:
+def parse_rule_files(files: list[Path]) -> list[tuple[str, object]]:
+    """Each rule file's name and parsed YAML content (what the generated JSON holds for the shipped rules)."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
     parsed = []
     for path in files:
         try:
-            parsed.append(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))
+            parsed.append((path.name, yaml.load(path.read_text(encoding="utf-8"), Loader=loader)))
         except (OSError, yaml.YAMLError) as exc:
             raise RulebookError(f"{path}: {exc}") from exc
     return parsed
