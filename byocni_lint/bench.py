@@ -206,7 +206,11 @@ def _template(rng: random.Random, index: int, mistake: str | None) -> dict:
     if mistake == "docker-bridge-cidr":
         network_profile["dockerBridgeCidr"] = "172.17.0.1/16"
 
-    node_subnet: dict = {"name": "nodes", "properties": {"addressPrefix": f"10.{octet + 1}.0.0/22"}}
+    node_subnet: dict = {"name": "nodes", "properties": {
+        "addressPrefix": f"10.{octet + 1}.0.0/22",
+        "networkSecurityGroup": {"id": "[resourceId('Microsoft.Network/networkSecurityGroups', variables('nsgName'))]"},
+        "routeTable": {"id": "[resourceId('Microsoft.Network/routeTables', variables('routeTableName'))]"},
+    }}
     if mistake == "delegated-node-subnet":
         node_subnet["properties"]["delegations"] = [
             {"name": "web", "properties": {"serviceName": "Microsoft.Web/serverFarms"}}
@@ -215,17 +219,35 @@ def _template(rng: random.Random, index: int, mistake: str | None) -> dict:
         {"name": f"extra{n}", "properties": {"addressPrefix": f"10.{octet + 1}.{4 * (n + 1)}.0/24"}}
         for n in range(rng.randrange(0, 3))
     ]
+    if rng.random() < 0.5:
+        network_profile["outboundType"] = "userDefinedRouting"
     return {
         "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
         "contentVersion": "1.0.0.0",
         "parameters": parameters,
-        "variables": {"vnetName": "[concat(parameters('clusterName'), '-vnet')]"},
+        "variables": {
+            "vnetName": "[concat(parameters('clusterName'), '-vnet')]",
+            "nsgName": "[concat(parameters('clusterName'), '-nsg')]",
+            "routeTableName": "[concat(parameters('clusterName'), '-rt')]",
+        },
         "resources": [
+            _security_group(rng, mistake),
+            {
+                "type": "Microsoft.Network/routeTables",
+                "apiVersion": "2023-09-01",
+                "name": "[variables('routeTableName')]",
+                "location": "[parameters('location')]",
+                "properties": {"routes": [{"name": "default-via-firewall", "properties": {
+                    "addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance",
+                    "nextHopIpAddress": f"10.{octet + 1}.3.4"}}]},
+            },
             {
                 "type": "Microsoft.Network/virtualNetworks",
                 "apiVersion": "2023-09-01",
                 "name": "[variables('vnetName')]",
                 "location": "[parameters('location')]",
+                "dependsOn": ["[resourceId('Microsoft.Network/networkSecurityGroups', variables('nsgName'))]",
+                              "[resourceId('Microsoft.Network/routeTables', variables('routeTableName'))]"],
                 "properties": {
                     "addressSpace": {"addressPrefixes": [vnet_prefix]},
                     "subnets": [node_subnet, *extra_subnets],
@@ -254,7 +276,46 @@ def _template(rng: random.Random, index: int, mistake: str | None) -> dict:
                     "networkProfile": network_profile,
                 },
             },
+            {
+                "type": "Microsoft.Authorization/roleAssignments",
+                "apiVersion": "2022-04-01",
+                "name": "[guid(resourceGroup().id, parameters('clusterName'), 'network')]",
+                "scope": "[format('Microsoft.Network/virtualNetworks/{0}/subnets/{1}', variables('vnetName'), 'nodes')]",
+                "dependsOn": ["[resourceId('Microsoft.ContainerService/managedClusters', parameters('clusterName'))]"],
+                "properties": {
+                    "roleDefinitionId": "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', "
+                                        "'4d97b98b-1d4f-4787-a291-c67834d212e7')]",
+                    "principalId": "[reference(resourceId('Microsoft.ContainerService/managedClusters', "
+                                   "parameters('clusterName')), '2024-02-01', 'Full').identity.principalId]",
+                    "principalType": "ServicePrincipal",
+                },
+            },
         ],
+    }
+
+
+def _security_group(rng: random.Random, mistake: str | None) -> dict:
+    """An NSG with the rules real clusters carry: HTTPS in from the internet, SSH from a jump host, a deny
+    of RDP from the internet; some also denies traffic inside the VNet (BYO005)."""
+    rules = [
+        ("allow-https", 100, "Inbound", "Allow", "Tcp", "Internet", "*", "443"),
+        ("allow-ssh-jump", 110, "Inbound", "Allow", "Tcp", "10.250.0.4/32", "*", "22"),
+        ("deny-rdp-internet", 200, "Inbound", "Deny", "*", "Internet", "*", "3389"),
+        ("allow-dns-out", 100, "Outbound", "Allow", "Udp", "*", "*", "53"),
+    ]
+    if mistake == "service-cidr-overlaps-subnet" or rng.random() < 0.05:
+        rules.append(("deny-vnet-udp", 300, "Inbound", "Deny", "Udp", "VirtualNetwork", "VirtualNetwork", "*"))
+    return {
+        "type": "Microsoft.Network/networkSecurityGroups",
+        "apiVersion": "2023-09-01",
+        "name": "[variables('nsgName')]",
+        "location": "[parameters('location')]",
+        "properties": {"securityRules": [
+            {"name": name, "properties": {
+                "priority": priority, "direction": direction, "access": access, "protocol": protocol,
+                "sourceAddressPrefix": source, "sourcePortRange": "*",
+                "destinationAddressPrefix": destination, "destinationPortRange": port}}
+            for name, priority, direction, access, protocol, source, destination, port in rules]},
     }
 
 

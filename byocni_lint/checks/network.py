@@ -226,21 +226,32 @@ def _texts(values: list[Field]) -> tuple[str, ...] | None:
     return tuple(str(v.value) for v in values)
 
 
-def _decide(rules: Sequence[nsg.SecurityRule], flows: Iterable[nsg.Traffic], tags: nsg.Tags,
+def _decide(ctx: CheckContext, rules: Sequence[nsg.SecurityRule], flows: Iterable[nsg.Traffic], tags: nsg.Tags,
             group: NetworkSecurityGroup) -> _Outcome:
     """Every custom rule that denies part of `flows`, and the verdicts a custom rule leaves unknown.
 
     The evaluator names the first deciding Deny. To name the later ones too, a reported Deny is
     replaced by an Allow of the same match, so its packets count as decided and the rest meets the
     later rules as in Azure; a Deny that may not be deployed is dropped instead, since without it
-    later rules decide its packets.
+    later rules decide its packets. Each rule list met on the way is compiled once for all flows.
+    An evaluation past the rule's `max_nsg_steps` leaves its flow unknown (a note), never passed.
     """
+    max_steps = int(ctx.params.get("max_nsg_steps", nsg.DEFAULT_MAX_STEPS))
     outcome = _Outcome()
     by_rule: dict[int, _Denial] = {}
+    as_allow: dict[int, nsg.SecurityRule] = {}
+    compiled: dict[tuple[int, ...], nsg.CompiledRules] = {}
     for traffic in flows:
         remaining = list(rules)
         while True:
-            verdict = nsg.evaluate((*remaining, *nsg.default_rules()), traffic, tags)
+            key = tuple(map(id, remaining))
+            if key not in compiled:
+                compiled[key] = nsg.compile_rules((*remaining, *nsg.default_rules()), tags)
+            try:
+                verdict = compiled[key].evaluate(traffic, max_steps, describe_defaults=False)
+            except nsg.StepLimit as stopped:
+                outcome.unknown.append(nsg.Verdict("unknown", stopped.rule, reason=str(stopped)))
+                break
             if verdict.outcome == "allowed" or verdict.rule is None or verdict.rule.default:
                 break
             if verdict.outcome == "unknown":
@@ -254,9 +265,10 @@ def _decide(rules: Sequence[nsg.SecurityRule], flows: Iterable[nsg.Traffic], tag
             if _maybe_absent(verdict.rule.ref, group):
                 del remaining[index]
             else:
-                remaining[index] = replace(verdict.rule, access="Allow")
+                if id(verdict.rule) not in as_allow:
+                    as_allow[id(verdict.rule)] = replace(verdict.rule, access="Allow")
+                remaining[index] = as_allow[id(verdict.rule)]
     return outcome
-
 
 def _describe(parts: Sequence[nsg.Traffic], names: dict[tuple[Network, ...], str] | None = None) -> str:
     """Denied flows in words: `UDP from 10.10.1.0/24 to 10.10.1.0/24 inbound`, `all traffic from ...`."""
@@ -403,7 +415,7 @@ def _check_node_flows(ctx: CheckContext, cluster: Cluster, subnet: Subnet, group
     addresses is certain even when the rest of the VNet is not, so the node prefixes stand in for an
     unknown VNet space: the answer for these flows is the same."""
     flows = [nsg.Traffic(nodes, nodes, direction=direction) for direction in _DIRECTIONS]
-    outcome = _decide(rules, flows, nsg.Tags(space or nodes), group)
+    outcome = _decide(ctx, rules, flows, nsg.Tags(space or nodes), group)
     for denial in outcome.denials:
         hit = [flow.words() for flow in extra_flows if any(flow.hit_by(part) for part in denial.parts)]
         blocks = f" (this blocks {_join(hit)})" if hit else ""
@@ -421,7 +433,7 @@ def _check_pod_flows(ctx: CheckContext, cluster: Cluster, subnet: Subnet, group:
     at all depends on how the CNI routes them, hence the lower severity."""
     flows = [nsg.Traffic(source, destination, direction=direction)
              for source, destination in ((nodes, pods), (pods, pods), (pods, nodes)) for direction in _DIRECTIONS]
-    outcome = _decide(rules, flows, nsg.Tags(space), group)
+    outcome = _decide(ctx, rules, flows, nsg.Tags(space), group)
     names = {nodes: f"node subnet {subnet.name}", pods: "the pod CIDR"}
     for denial in outcome.denials:
         ctx.fail(_rule_location(denial.rule, group),
@@ -538,7 +550,7 @@ def _check_required_outbound(ctx: CheckContext, model: Model, cluster: Cluster, 
         return
     internet = tuple(n for n in internet if n.version in {node.version for node in nodes})
     flows = [nsg.Traffic(nodes, internet, protocol, ports, "Outbound") for protocol, ports in required]
-    outcome = _decide(_evaluator_rules(group), flows, tags, group)
+    outcome = _decide(ctx, _evaluator_rules(group), flows, tags, group)
     for denial in outcome.denials:
         ctx.fail(_rule_location(denial.rule, group),
                  f"{_rule_words(denial.rule)} denies {_describe(denial.parts, {internet: 'the Internet'})}; nodes "
