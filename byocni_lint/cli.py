@@ -44,16 +44,20 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
               help="Colour text output (auto: only on a terminal and without NO_COLOR).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's description and exit.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for runs over many files (default: the number of cores; 1: one process).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress line on stderr.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
-def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, debug, today):
+def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, jobs, quiet, debug, today):
     """Lint AKS bring-your-own-CNI deployments (ARM templates) before they reach Azure.
 
     PATHS are files or folders (default: the current folder).
     """
     try:
-        code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug)
+        code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
+                    jobs, quiet)
     except click.UsageError:
         raise
     except Exception as exc:  # noqa: BLE001 - the promise is exit 2, never a traceback on stdout
@@ -67,7 +71,8 @@ def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rul
     sys.exit(code)
 
 
-def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug) -> int:
+def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
+         jobs=None, quiet=False) -> int:
     from byocni_lint.rulebook import load_rulebook
 
     if list_rules or explain:
@@ -97,9 +102,18 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
         day = date.fromisoformat(today) if today else date.today()
     except ValueError:
         raise click.BadParameter(f"{today!r} is not a YYYY-MM-DD date", param_hint="--today") from None
+    from byocni_lint import parallel, progress
+
     options = Options(select=_split_ids(select), ignore=_split_ids(ignore), parameters=parameters, today=day,
-                      debug=debug)
-    run = lint_paths(list(paths) or ["."], options)
+                      debug=debug, jobs=jobs or parallel.default_jobs())
+    bar: list[progress.Progress] = []
+    if progress.wanted(sys.stderr, quiet):
+        run = lint_paths(list(paths) or ["."], options, advance=lambda n: bar[0].advance(n),
+                         started=lambda total: bar.append(progress.Progress(total, sys.stderr)))
+        for shown in bar:
+            shown.finish()
+    else:
+        run = lint_paths(list(paths) or ["."], options)
     if run.missing_paths:
         raise click.BadParameter(f"no such file or folder: {', '.join(run.missing_paths)}", param_hint="PATHS")
     text = render(fmt, RunResult(run.findings, run.rules, run.files_linted), base_dir=Path.cwd(),

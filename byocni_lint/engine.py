@@ -5,14 +5,19 @@ and a finding reported by several evaluations of the same file is kept once.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from byocni_lint.discover import Candidate, FolderIndex, discover, parameter_files_for, template_for_parameters
 from byocni_lint.findings import Finding, Location, Severity
 from byocni_lint.load.documents import ARM_PARAMETERS, ARM_TEMPLATE, Document, LoadProblem, read_document
 from byocni_lint.rulebook import RuleSpec, load_rulebook
+
+if TYPE_CHECKING:
+    from byocni_lint.parallel import Partial
 
 UNRESOLVED = "BYO901"
 _ALWAYS_ON = ("BYO900", UNRESOLVED, "BYO903")  # input and evaluation problems: not checks, but selectable
@@ -25,6 +30,7 @@ class Options:
     parameters: str | None = None
     today: date = field(default_factory=date.today)
     debug: bool = False  # re-raise internal errors instead of recording them
+    jobs: int = 1  # worker processes for runs over many files (see parallel.py); 1: in-process
 
 
 @dataclass
@@ -61,6 +67,8 @@ class _Linter:
         self.internal_errors: list[str] = []
         self.documents: dict[Path, Document | None] = {}
         self.folders = FolderIndex()
+        self.linted = 0
+        self.named: dict[Path, Candidate] = {}
 
     def rules_run(self) -> list[RuleSpec]:
         ids = set(self.checks) | {r for r in _ALWAYS_ON if selected(r, self.options)}
@@ -99,33 +107,73 @@ class _Linter:
             self.documents[key] = result
         return self.documents[key]
 
-    def run(self, paths: list[str]) -> LintRun:
+    def run(self, paths: list[str], advance: Callable[[int], None] | None = None,
+            started: Callable[[int], None] | None = None) -> LintRun:
+        """Lint `paths`; `started(total)` once the files are known, `advance(n)` as n more are done."""
+        from byocni_lint import parallel
+
         candidates, missing = discover(paths)
-        templates: dict[Path, tuple[Candidate, Document]] = {}
-        orphan_parameters: list[tuple[Candidate, Document]] = []
-        linted = 0
-        for candidate in candidates:
-            document = self.document(candidate.path, candidate.display, candidate.explicit)
-            if document is None:
-                continue
-            if document.kind == ARM_TEMPLATE:
-                templates[candidate.path.resolve()] = (candidate, document)
-                linted += 1
-            elif document.kind == ARM_PARAMETERS:
-                orphan_parameters.append((candidate, document))
-                linted += 1
+        if started is not None:
+            started(len(candidates))
+        if parallel.use_pool(self.options.jobs, candidates):
+            for partial in parallel.lint_in_pool(self.options, candidates, self.options.jobs, advance):
+                self.merge(partial)
+        else:
+            self.lint_candidates(candidates, advance)
+        # A total order: ties of the reported key keep no trace of which process found them first.
+        findings = sorted([*self.findings.values(), *self.merged_notes()],
+                          key=lambda f: (*f.sort_key(), f.location.span or (), f.resource or "", f.property or ""))
+        return LintRun(findings, self.rules_run(), self.linted + len(self.unreadable), missing, self.internal_errors)
+
+    def lint_candidates(self, candidates: list[Candidate], advance: Callable[[int], None] | None = None) -> None:
+        """Lint each template as it is met, then drop its parse tree: memory stays flat however many
+        files a run has (the cache keeps parameters files, which later templates may pair with)."""
+        self.named = {candidate.path.resolve(): candidate for candidate in candidates}
         override = self._override_parameters()
-        plans: dict[Path, list[Document | None]] = {}
-        for key, (candidate, document) in templates.items():
-            plans[key] = [override] if override else self._paired(candidate.path) or [None]
+        templates: set[Path] = set()
+        paired: set[int] = set()
+        orphan_parameters: list[tuple[Candidate, Document]] = []
+        for candidate in candidates:
+            key = candidate.path.resolve()
+            document = self.document(candidate.path, candidate.display, candidate.explicit)
+            if document is not None and document.kind == ARM_TEMPLATE:
+                self.linted += 1
+                templates.add(key)
+                plan = [override] if override else self._paired(candidate.path) or [None]
+                paired.update(id(d) for d in plan if d is not None)
+                self._lint_planned(candidate.path, document, plan)
+                self.documents.pop(key, None)  # linted: its tree is no longer needed (a later link re-reads it)
+            elif document is not None and document.kind == ARM_PARAMETERS:
+                self.linted += 1
+                orphan_parameters.append((candidate, document))
+            if advance is not None:
+                advance(1)
         if not override:
-            self._add_templates_of_orphans(orphan_parameters, templates, plans)
-        for key, (candidate, document) in templates.items():
-            self.report_malformed_expressions(document)
-            for parameters in plans[key]:
-                self.lint_template(candidate.path, document, parameters)
-        findings = sorted([*self.findings.values(), *self.merged_notes()], key=Finding.sort_key)
-        return LintRun(findings, self.rules_run(), linted + len(self.unreadable), missing, self.internal_errors)
+            self._lint_templates_of_orphans([o for o in orphan_parameters if id(o[1]) not in paired], templates)
+
+    def _lint_planned(self, path: Path, document: Document, plan: list[Document | None]) -> None:
+        self.report_malformed_expressions(document)
+        for parameters in plan:
+            self.lint_template(path, document, parameters)
+
+    def partial(self) -> "Partial":
+        """This run's results for a parent process to merge (see parallel.py)."""
+        from byocni_lint.parallel import Partial
+
+        return Partial(list(self.findings.values()),
+                       [(key, first, rules) for key, (first, rules) in self.unresolved.items()],
+                       self.linted, set(self.unreadable), list(self.internal_errors))
+
+    def merge(self, partial: "Partial") -> None:
+        """Add a shard's results as `add` would have added them in this process."""
+        for finding in partial.findings:
+            span = finding.location.span
+            self.findings.setdefault((finding.rule_id, finding.location.path, span, finding.message), finding)
+        for key, first, rules in partial.unresolved:
+            self.unresolved.setdefault(key, (first, set()))[1].update(rules)
+        self.linted += partial.linted
+        self.unreadable |= partial.unreadable
+        self.internal_errors += partial.internal_errors
 
     def _override_parameters(self) -> Document | None:
         if not self.options.parameters:
@@ -141,18 +189,17 @@ class _Linter:
     def _paired(self, template: Path) -> list[Document]:
         paired = []
         for path in parameter_files_for(template, self.folders):
-            document = self.document(path, _display_beside(template, path), True)
+            named = self.named.get(path.resolve())  # read as the run names it, as if read in file order
+            document = (self.document(named.path, named.display, named.explicit) if named is not None
+                        else self.document(path, _display_beside(template, path), True))
             if document is not None and document.kind == ARM_PARAMETERS:
                 paired.append(document)
         return paired
 
-    def _add_templates_of_orphans(self, orphans, templates, plans) -> None:
+    def _lint_templates_of_orphans(self, orphans: list[tuple[Candidate, Document]], templates: set[Path]) -> None:
         """A parameters file given without its template (a pre-commit run on a changed parameters file):
         lint the template beside it with that file."""
-        paired = {id(d) for documents in plans.values() for d in documents if d is not None}
         for candidate, document in orphans:
-            if id(document) in paired:
-                continue
             template_path = template_for_parameters(candidate.path, self.folders)
             if template_path is None:
                 continue
@@ -161,8 +208,9 @@ class _Linter:
                 continue
             template = self.document(template_path, _display_beside(candidate.path, template_path), True)
             if template is not None and template.kind == ARM_TEMPLATE:
-                templates[key] = (Candidate(template_path, template.path, True), template)
-                plans[key] = [document]
+                templates.add(key)
+                self._lint_planned(template_path, template, [document])
+                self.documents.pop(key, None)
 
     def report_malformed_expressions(self, document: Document) -> None:
         from byocni_lint.evaluate.expressions import malformed_expressions
@@ -242,5 +290,13 @@ def _display_beside(known: Path, other: Path) -> str:
     return str(known.parent / other.name) if known.parent != Path("") else other.name
 
 
-def lint_paths(paths: list[str], options: Options | None = None) -> LintRun:
-    return _Linter(options or Options()).run(paths)
+def lint_paths(paths: list[str], options: Options | None = None, advance: Callable[[int], None] | None = None,
+               started: Callable[[int], None] | None = None) -> LintRun:
+    return _Linter(options or Options()).run(paths, advance, started)
+
+
+def lint_shard(options: Options, candidates: list[Candidate]) -> "Partial":
+    """A worker process's job: lint one shard of the candidates (see parallel.py)."""
+    linter = _Linter(options)
+    linter.lint_candidates(candidates)
+    return linter.partial()
