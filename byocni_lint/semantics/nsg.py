@@ -574,8 +574,17 @@ def _meet(a: Spans, b: Spans) -> Spans:
     if len(a) == 1 and len(b) == 1:  # the common case, without the generator
         lo, hi = max(a[0][0], b[0][0]), min(a[0][1], b[0][1])
         return ((lo, hi),) if lo <= hi else ()
-    return tuple((max(lo, blo), min(hi, bhi))
-                 for lo, hi in a for blo, bhi in b if max(lo, blo) <= min(hi, bhi))
+    met: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(a) and j < len(b):  # both sorted: one merge pass
+        (lo, hi), (blo, bhi) = a[i], b[j]
+        if max(lo, blo) <= min(hi, bhi):
+            met.append((max(lo, blo), min(hi, bhi)))
+        if hi < bhi:
+            i += 1
+        else:
+            j += 1
+    return tuple(met)
 
 
 def _minus(a: Spans, b: Spans) -> Spans:
