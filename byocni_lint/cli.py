@@ -20,6 +20,25 @@ def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(part.strip().upper() for value in values for part in value.split(",") if part.strip())
 
 
+def _known_rules(values: tuple[str, ...], rule_ids: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """ruff's rule: a code or prefix that selects no rule is an error, never silently nothing."""
+    for value in values:
+        if not any(rule_id.startswith(value) for rule_id in rule_ids):
+            raise click.BadParameter(f"unknown rule or prefix {value!r}; see --list-rules", param_hint=option)
+    return values
+
+
+def _check_writable(output: str) -> None:
+    """Refuse an --output we cannot write before linting, naming the path (not "internal error")."""
+    import os.path
+
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        raise click.UsageError(f"cannot write --output {output}: no such folder {folder}")
+    if os.path.isdir(output) or not os.access(folder, os.W_OK) or (os.path.exists(output) and not os.access(output, os.W_OK)):
+        raise click.UsageError(f"cannot write --output {output}: permission denied or a folder")
+
+
 def _use_color(choice: str, fmt: str, output: str | None) -> bool:
     if fmt != "text" or choice == "never":
         return False
@@ -32,12 +51,12 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "model"]), default="text", show_default=True,
               help="Output format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option("--output", "-o", type=click.Path(), help="Write the report to FILE.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default="error",
               show_default=True, help="Exit 1 when a finding at or above this severity exists.")
-@click.option("--parameters", "-p", type=click.Path(dir_okay=False), help="ARM parameters file for the templates given.")
+@click.option("--parameters", "-p", type=click.Path(), help="ARM parameters file for the templates given.")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (repeatable, comma lists).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
@@ -94,35 +113,50 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
     from datetime import date
     from pathlib import Path
 
+    from byocni_lint import parallel, progress
     from byocni_lint.engine import Options, lint_paths
     from byocni_lint.findings import Severity
+    from byocni_lint.frontends import supported_inputs
     from byocni_lint.report import RunResult, render
 
     try:
         day = date.fromisoformat(today) if today else date.today()
     except ValueError:
         raise click.BadParameter(f"{today!r} is not a YYYY-MM-DD date", param_hint="--today") from None
-    from byocni_lint import parallel, progress
-
-    options = Options(select=_split_ids(select), ignore=_split_ids(ignore), parameters=parameters, today=day,
-                      debug=debug, jobs=jobs or parallel.default_jobs())
+    rule_ids = tuple(load_rulebook())
+    options = Options(select=_known_rules(_split_ids(select), rule_ids, "--select"),
+                      ignore=_known_rules(_split_ids(ignore), rule_ids, "--ignore"),
+                      parameters=parameters, today=day, debug=debug, jobs=jobs or parallel.default_jobs())
+    if parameters and not Path(parameters).is_file():
+        raise click.BadParameter(f"no such parameters file: {parameters}", param_hint="--parameters")
+    if output:
+        _check_writable(output)
     bar: list[progress.Progress] = []
     if progress.wanted(sys.stderr, quiet):
-        run = lint_paths(list(paths) or ["."], options, advance=lambda n: bar[0].advance(n),
+        run = lint_paths(list(paths) or ["."], options, keep_models=fmt == "model",
+                         advance=lambda n: bar[0].advance(n),
                          started=lambda total: bar.append(progress.Progress(total, sys.stderr)))
         for shown in bar:
             shown.finish()
     else:
-        run = lint_paths(list(paths) or ["."], options)
+        run = lint_paths(list(paths) or ["."], options, keep_models=fmt == "model")
     if run.missing_paths:
         raise click.BadParameter(f"no such file or folder: {', '.join(run.missing_paths)}", param_hint="PATHS")
-    text = render(fmt, RunResult(run.findings, run.rules, run.files_linted), base_dir=Path.cwd(),
-                  color=_use_color(color, fmt, output))
+    for named in run.unsupported:
+        click.echo(f"byocni-lint: not a supported input: {named}; byocni-lint reads {supported_inputs()}", err=True)
+    result = RunResult(run.findings, run.rules, run.files_linted, run.kinds, run.skipped, run.clusters,
+                       tuple(run.models))
+    text = render(fmt, result, base_dir=Path.cwd(), color=_use_color(color, fmt, output))
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text + "\n")
+        except OSError as exc:
+            raise click.UsageError(f"cannot write --output {output}: {exc.strerror or exc}") from None
     else:
         click.echo(text, color=_use_color(color, fmt, output))
+    if run.unsupported and not run.files_linted:
+        return EXIT_ERROR  # asked to lint only files we cannot read: a usage error, never a pass
     for problem in run.internal_errors:
         click.echo(f"byocni-lint: internal error: {problem} (run with --debug for details)", err=True)
     if run.internal_errors:

@@ -1,26 +1,28 @@
-"""Runs the pipeline for a set of paths: discover, load, evaluate, model, checks; returns findings.
+"""Runs the pipeline, whatever the input formats: discover -> front ends -> model -> checks -> dedupe.
 
-Each template is evaluated once per parameters file paired with it (or once on its own defaults),
-and a finding reported by several evaluations of the same file is kept once.
+The engine knows no format: front ends (frontends/) turn files into models, checks (checks/) turn
+models into findings. A finding reported by several evaluations of the same file is kept once, and
+BYO901 notes about the same value from several rules become one note naming every rule.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from byocni_lint.discover import Candidate, FolderIndex, discover, parameter_files_for, template_for_parameters
-from byocni_lint.findings import Finding, Location, Severity
-from byocni_lint.load.documents import ARM_PARAMETERS, ARM_TEMPLATE, Document, LoadProblem, read_document
+from byocni_lint.findings import Finding
 from byocni_lint.rulebook import RuleSpec, load_rulebook
 
 if TYPE_CHECKING:
+    from byocni_lint.frontends import ClaimedFile, FrontEnd
+    from byocni_lint.frontends.run import Run
     from byocni_lint.parallel import Partial
 
 UNRESOLVED = "BYO901"
-_ALWAYS_ON = ("BYO900", UNRESOLVED, "BYO903")  # input and evaluation problems: not checks, but selectable
+INPUT_PROBLEMS = ("BYO900", "BYO903")  # a file that could not be read is never "no findings"
+ALWAYS_ON = ("BYO900", UNRESOLVED, "BYO902", "BYO903")  # not checks, but selectable and ignorable
 
 
 @dataclass
@@ -40,38 +42,40 @@ class LintRun:
     files_linted: int
     missing_paths: list[str] = field(default_factory=list)
     internal_errors: list[str] = field(default_factory=list)  # bugs met on the way; the CLI exits 2
+    kinds: dict[str, int] = field(default_factory=dict)  # "ARM template" -> files read as that
+    skipped: dict[str, int] = field(default_factory=dict)  # suffix -> files under folders nobody reads
+    unsupported: list[str] = field(default_factory=list)  # named files that no front end reads
+    clusters: int = 0  # BYOCNI clusters found
+    models: list = field(default_factory=list)  # kept only when asked (--format model)
 
 
 def selected(rule_id: str, options: Options) -> bool:
-    """ruff-style selection: ids or prefixes (`BYO00`); ignore wins over select."""
+    """ruff-style selection: ids or prefixes (`BYO00`); ignore wins over select; `--select` never hides
+    a file that could not be read (only `--ignore` can)."""
     if any(rule_id.startswith(prefix) for prefix in options.ignore):
         return False
+    if rule_id in INPUT_PROBLEMS:
+        return True
     return not options.select or any(rule_id.startswith(prefix) for prefix in options.select)
 
 
 class _Linter:
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, keep_models: bool) -> None:
         from byocni_lint.checks import registered_checks
 
         self.options = options
+        self.keep_models = keep_models
         self.rulebook = load_rulebook()
-        limits = self.rulebook["BYO903"].params
-        self.max_bytes = int(limits.get("max_file_bytes", 20_000_000))
-        self.max_depth = int(limits.get("max_json_depth", 200))
-        self.limits = limits
         self.checks = {rule_id: fn for rule_id, fn in registered_checks().items()
                        if rule_id in self.rulebook and selected(rule_id, options)}
         self.findings: dict[tuple, Finding] = {}
         self.unresolved: dict[tuple, tuple[Finding, set[str]]] = {}
-        self.unreadable: set[str] = set()
         self.internal_errors: list[str] = []
-        self.documents: dict[Path, Document | None] = {}
-        self.folders = FolderIndex()
-        self.linted = 0
-        self.named: dict[Path, Candidate] = {}
+        self.clusters = 0  # BYOCNI clusters found
+        self.models: list = []
 
     def rules_run(self) -> list[RuleSpec]:
-        ids = set(self.checks) | {r for r in _ALWAYS_ON if selected(r, self.options)}
+        ids = set(self.checks) | {r for r in ALWAYS_ON if selected(r, self.options)}
         return [self.rulebook[rule_id] for rule_id in sorted(ids) if rule_id in self.rulebook]
 
     def add(self, finding: Finding) -> None:
@@ -79,183 +83,120 @@ class _Linter:
             return
         span = finding.location.span
         if finding.rule_id == UNRESOLVED:
-            # "BYO004 could not check X: why" from several rules about one value is one note.
-            rule, _, rest = finding.message.partition(" ")
-            self.unresolved.setdefault((finding.location.path, span, rest), (finding, set()))[1].add(rule)
+            key = (finding.location.path, span, finding.message)
+            self.unresolved.setdefault(key, (finding, set()))[1].update(finding.rules)
             return
         key = (finding.rule_id, finding.location.path, span, finding.message)
         self.findings.setdefault(key, finding)
 
     def merged_notes(self) -> list[Finding]:
-        return [replace(first, message=f"{', '.join(sorted(rules))} {rest}",
-                        fingerprint_key=f"{first.fingerprint_key.split('|', 1)[-1]}|{rest}")
-                for (_, _, rest), (first, rules) in self.unresolved.items()]
-
-    def problem(self, problem: LoadProblem) -> None:
-        self.unreadable.add(problem.location.path)  # looked at, so counted, though it could not be linted
-        spec = self.rulebook[problem.rule_id]
-        self.add(Finding(problem.rule_id, spec.severity, problem.message, problem.location,
-                         fingerprint_key=problem.message))
-
-    def document(self, path: Path, display: str, explicit: bool) -> Document | None:
-        key = path.resolve()
-        if key not in self.documents:
-            result = read_document(path, display, explicit, self.max_bytes, self.max_depth)
-            if isinstance(result, LoadProblem):
-                self.problem(result)
-                result = None
-            self.documents[key] = result
-        return self.documents[key]
+        """One note per unresolved value, naming every rule that needed it."""
+        notes = []
+        for first, rules in self.unresolved.values():
+            named = ", ".join(sorted(rules))
+            message = f"{named} could not check {first.message}" if rules else first.message
+            notes.append(replace(first, message=message, rules=tuple(sorted(rules)),
+                                 fingerprint_key=f"{first.fingerprint_key}|{first.message}"))
+        return notes
 
     def run(self, paths: list[str], advance: Callable[[int], None] | None = None,
             started: Callable[[int], None] | None = None) -> LintRun:
         """Lint `paths`; `started(total)` once the files are known, `advance(n)` as n more are done."""
         from byocni_lint import parallel
+        from byocni_lint.discover import discover
+        from byocni_lint.frontends import frontends
+        from byocni_lint.frontends.run import Run
 
-        candidates, missing = discover(paths)
+        fronts = frontends()
+        found = discover(paths, fronts)
+        run = Run(self.rulebook, self.options, self.add, self.attempt)
+        for folder in found.unreadable_folders:
+            from byocni_lint.findings import Location
+
+            run.problem("BYO900", "cannot read folder: permission denied or not a folder", Location(folder))
+        for claimed in (c for files in found.claimed.values() for c in files):
+            run.kinds[claimed.display] = claimed.kind
+        total = sum(len(files) for files in found.claimed.values())
         if started is not None:
-            started(len(candidates))
-        if parallel.use_pool(self.options.jobs, candidates):
-            for partial in parallel.lint_in_pool(self.options, candidates, self.options.jobs, advance):
-                self.merge(partial)
+            started(total)
+        if not self.keep_models and parallel.use_pool(self.options.jobs, total):
+            for partial in parallel.lint_in_pool(self.options, fronts, found.claimed, self.options.jobs, advance):
+                self.merge(partial, run)
         else:
-            self.lint_candidates(candidates, advance)
+            for front in fronts:
+                files = found.claimed.get(front.name)
+                if files:
+                    self.lint_files(front, files, run, advance)
+        for display in run.unsupported:
+            run.kinds.pop(display, None)
+        unreadable = {path for path in run.unreadable if path not in run.kinds}
+        kinds = Counter(run.kinds.values())
         # A total order: ties of the reported key keep no trace of which process found them first.
         findings = sorted([*self.findings.values(), *self.merged_notes()],
                           key=lambda f: (*f.sort_key(), f.location.span or (), f.resource or "", f.property or ""))
-        return LintRun(findings, self.rules_run(), self.linted + len(self.unreadable), missing, self.internal_errors)
+        return LintRun(findings, self.rules_run(), sum(kinds.values()) + len(unreadable), found.missing,
+                       self.internal_errors, dict(kinds), found.skipped_by_suffix(),
+                       [*found.unsupported, *run.unsupported], self.clusters, self.models)
 
-    def lint_candidates(self, candidates: list[Candidate], advance: Callable[[int], None] | None = None) -> None:
-        """Lint each template as it is met, then drop its parse tree: memory stays flat however many
-        files a run has (the cache keeps parameters files, which later templates may pair with)."""
-        self.named = {candidate.path.resolve(): candidate for candidate in candidates}
-        override = self._override_parameters()
-        templates: set[Path] = set()
-        paired: set[int] = set()
-        orphan_parameters: list[tuple[Candidate, Document]] = []
-        for candidate in candidates:
-            key = candidate.path.resolve()
-            document = self.document(candidate.path, candidate.display, candidate.explicit)
-            if document is not None and document.kind == ARM_TEMPLATE:
-                self.linted += 1
-                templates.add(key)
-                plan = [override] if override else self._paired(candidate.path) or [None]
-                paired.update(id(d) for d in plan if d is not None)
-                self._lint_planned(candidate.path, document, plan)
-                self.documents.pop(key, None)  # linted: its tree is no longer needed (a later link re-reads it)
-            elif document is not None and document.kind == ARM_PARAMETERS:
-                self.linted += 1
-                orphan_parameters.append((candidate, document))
-            if advance is not None:
+    def lint_files(self, front: FrontEnd, files: list[ClaimedFile], run: Run,
+                   advance: Callable[[int], None] | None = None) -> None:
+        """Build and check each unit as the front end yields it: once checked, nothing of the unit is
+        kept (the front end drops its parse trees), so memory stays flat however many files there are."""
+        done = 0
+        for unit in self._units(front, files, run):
+            model = self.attempt(unit.display, "evaluation", unit.build)
+            if advance is not None and done < len(files):
+                done += 1
                 advance(1)
-        if not override:
-            self._lint_templates_of_orphans([o for o in orphan_parameters if id(o[1]) not in paired], templates)
+            if model is None:
+                continue
+            model.format = unit.format
+            self.clusters += sum(1 for cluster in model.clusters if cluster.is_byocni)
+            self.check(model, unit.display)
+            if self.keep_models:
+                self.models.append(model)
+        if advance is not None and done < len(files):
+            advance(len(files) - done)
 
-    def _lint_planned(self, path: Path, document: Document, plan: list[Document | None]) -> None:
-        self.report_malformed_expressions(document)
-        for parameters in plan:
-            self.lint_template(path, document, parameters)
+    def _units(self, front: FrontEnd, files: list[ClaimedFile], run: Run) -> Iterator:
+        """The front end's units one at a time; a bug while reading is recorded like any other stage."""
+        units = iter(self.attempt(files[0].display, f"reading {front.name} files", front.read, files, run) or ())
+        while True:
+            unit = self.attempt(files[0].display, f"reading {front.name} files", next, units, None)
+            if unit is None:
+                return
+            yield unit
 
-    def partial(self) -> "Partial":
-        """This run's results for a parent process to merge (see parallel.py)."""
+    def partial(self, run: Run) -> Partial:
+        """This process's results for a parent process to merge (see parallel.py)."""
         from byocni_lint.parallel import Partial
 
         return Partial(list(self.findings.values()),
                        [(key, first, rules) for key, (first, rules) in self.unresolved.items()],
-                       self.linted, set(self.unreadable), list(self.internal_errors))
+                       list(self.internal_errors), dict(run.kinds), set(run.unreadable), list(run.unsupported),
+                       self.clusters)
 
-    def merge(self, partial: "Partial") -> None:
-        """Add a shard's results as `add` would have added them in this process."""
+    def merge(self, partial: Partial, run: Run) -> None:
+        """Add a shard's results as this process would have added them itself."""
         for finding in partial.findings:
-            span = finding.location.span
-            self.findings.setdefault((finding.rule_id, finding.location.path, span, finding.message), finding)
+            self.findings.setdefault((finding.rule_id, finding.location.path, finding.location.span,
+                                      finding.message), finding)
         for key, first, rules in partial.unresolved:
             self.unresolved.setdefault(key, (first, set()))[1].update(rules)
-        self.linted += partial.linted
-        self.unreadable |= partial.unreadable
         self.internal_errors += partial.internal_errors
+        run.kinds.update(partial.kinds)
+        run.unreadable |= partial.unreadable
+        run.unsupported += partial.unsupported
+        self.clusters += partial.clusters
 
-    def _override_parameters(self) -> Document | None:
-        if not self.options.parameters:
-            return None
-        path = Path(self.options.parameters)
-        document = self.document(path, self.options.parameters, True)
-        if document is not None and document.kind != ARM_PARAMETERS:
-            self.add(Finding("BYO900", Severity.ERROR, "--parameters file is not an ARM parameters file "
-                             "(its $schema does not end in deploymentParameters.json#)", Location(self.options.parameters)))
-            return None
-        return document
-
-    def _paired(self, template: Path) -> list[Document]:
-        paired = []
-        for path in parameter_files_for(template, self.folders):
-            named = self.named.get(path.resolve())  # read as the run names it, as if read in file order
-            document = (self.document(named.path, named.display, named.explicit) if named is not None
-                        else self.document(path, _display_beside(template, path), True))
-            if document is not None and document.kind == ARM_PARAMETERS:
-                paired.append(document)
-        return paired
-
-    def _lint_templates_of_orphans(self, orphans: list[tuple[Candidate, Document]], templates: set[Path]) -> None:
-        """A parameters file given without its template (a pre-commit run on a changed parameters file):
-        lint the template beside it with that file."""
-        for candidate, document in orphans:
-            template_path = template_for_parameters(candidate.path, self.folders)
-            if template_path is None:
-                continue
-            key = template_path.resolve()
-            if key in templates:
-                continue
-            template = self.document(template_path, _display_beside(candidate.path, template_path), True)
-            if template is not None and template.kind == ARM_TEMPLATE:
-                templates.add(key)
-                self._lint_planned(template_path, template, [document])
-                self.documents.pop(key, None)
-
-    def report_malformed_expressions(self, document: Document) -> None:
-        from byocni_lint.evaluate.expressions import malformed_expressions
-
-        for node, error in malformed_expressions(document.root):
-            self.add(Finding("BYO900", self.rulebook["BYO900"].severity,
-                             f"malformed expression: {error.message} (character {error.offset + 1} of the expression)",
-                             _expression_location(node, error.offset, document.path), fingerprint_key=str(node)))
-
-    def lint_template(self, path: Path, document: Document, parameters: Document | None) -> None:
+    def check(self, model, display: str) -> None:
         from byocni_lint.checks.context import CheckContext
 
-        model = self.attempt(document.path, "evaluation", self.model_of, path, document, parameters)
-        if model is None:
-            return
         for rule_id, check_function in self.checks.items():
-            context = CheckContext(self.rulebook[rule_id], self.options.today)
-            self.attempt(document.path, rule_id, check_function, model, context)
+            context = CheckContext(self.rulebook[rule_id], self.options.today, model.format)
+            self.attempt(display, rule_id, check_function, model, context)
             for finding in context.findings:
                 self.add(finding)
-
-    def model_of(self, path: Path, document: Document, parameters: Document | None):
-        """The model of one evaluation, or None when an evaluation limit stopped it (reported as BYO903)."""
-        from byocni_lint.evaluate.deployment import TemplateInput, evaluate_template, relative_template_loader
-        from byocni_lint.evaluate.scope import Budget, LimitExceeded
-        from byocni_lint.model_from_arm import build_model
-
-        budget = Budget(max_steps=int(self.limits.get("max_eval_steps", 200_000)),
-                        max_copy=int(self.limits.get("max_copy_count", 800)),
-                        max_depth=int(self.limits.get("max_deployment_depth", 16)))
-        values = parameters.root.get("parameters") if parameters is not None and isinstance(parameters.root, dict) else None
-        source = TemplateInput(document.root, document.path, values if isinstance(values, dict) else None,
-                               relative_template_loader(str(path), self._linked_loader))
-        evaluation = evaluate_template(source, budget)
-        limit = evaluation.limit
-        if limit is None:
-            try:
-                return build_model(evaluation, document.path, parameters.path if parameters else None)
-            except LimitExceeded as exc:  # bodies are evaluated while modelling
-                limit = str(exc)
-            except RecursionError:
-                limit = "expressions nested too deeply"
-        self.add(Finding("BYO903", self.rulebook["BYO903"].severity, f"evaluation stopped: {limit}",
-                         Location(document.path), fingerprint_key=limit))
-        return None
 
     def attempt(self, path: str, stage: str, function, *args):
         """Run one stage for one file; a bug met there must not stop the other files and rules, so it is
@@ -268,35 +209,20 @@ class _Linter:
             self.internal_errors.append(f"{path}: {stage} failed: {type(exc).__name__}: {exc}")
             return None
 
-    def _linked_loader(self, path: str) -> dict | None:
-        document = self.document(Path(path), path, True)
-        return document.root if document is not None and document.kind == ARM_TEMPLATE else None
+
+def lint_paths(paths: list[str], options: Options | None = None, keep_models: bool = False,
+               advance: Callable[[int], None] | None = None, started: Callable[[int], None] | None = None) -> LintRun:
+    return _Linter(options or Options(), keep_models).run(paths, advance, started)
 
 
-def _expression_location(node: object, offset: int, fallback: str) -> Location:
-    """Point inside the string at the character the expression parser stopped at (after `"[`)."""
-    from byocni_lint.findings import Span
-    from byocni_lint.load.jsonc import node_span
+def lint_shard(options: Options, shard: list[tuple[int, list[ClaimedFile]]]) -> Partial:
+    """A worker process's job: lint one shard, given as (front-end index, its files) pairs (parallel.py)."""
+    from byocni_lint.frontends import frontends
+    from byocni_lint.frontends.run import Run
 
-    span = node_span(node)
-    if span is None:
-        return Location(fallback)
-    column = span.column + 2 + offset if span.line == span.end_line else span.column
-    return Location(node.source.path, Span(span.line, column, span.line, column + 1))  # type: ignore[attr-defined]
-
-
-def _display_beside(known: Path, other: Path) -> str:
-    """Show a file found next to a named one the way the named one was shown."""
-    return str(known.parent / other.name) if known.parent != Path("") else other.name
-
-
-def lint_paths(paths: list[str], options: Options | None = None, advance: Callable[[int], None] | None = None,
-               started: Callable[[int], None] | None = None) -> LintRun:
-    return _Linter(options or Options()).run(paths, advance, started)
-
-
-def lint_shard(options: Options, candidates: list[Candidate]) -> "Partial":
-    """A worker process's job: lint one shard of the candidates (see parallel.py)."""
-    linter = _Linter(options)
-    linter.lint_candidates(candidates)
-    return linter.partial()
+    linter = _Linter(options, keep_models=False)
+    fronts = frontends()
+    run = Run(linter.rulebook, options, linter.add, linter.attempt)
+    for index, files in shard:
+        linter.lint_files(fronts[index], files, run)
+    return linter.partial(run)

@@ -55,6 +55,10 @@ class Finding:
     """Property path inside the resource, e.g. `properties.networkProfile.serviceCidr`."""
     fingerprint_key: str = field(default="", compare=False)
     """Stable identity across unrelated edits (no line numbers); reporters hash it."""
+    rules: tuple[str, ...] = ()
+    """For a BYO901 note: the rules that needed the unresolved value (data, so notes merge without parsing)."""
+    fix: str | None = None
+    """How to fix it, kept apart from the message (it becomes SARIF help and keeps messages short)."""
 
     def sort_key(self) -> tuple:
         span = self.location.span or Span(0, 0, 0, 0)

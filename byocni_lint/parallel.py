@@ -2,8 +2,8 @@
 worker process, and the parent merges the shards' results as if one process had linted them all.
 
 A shard keeps together the files that are linted together: a template with its parameters files
-(`X.json`, `X.parameters.json`, `X.template.json` share the name before the first dot, in one folder).
-Shards are contiguous runs of the sorted candidate list and results are merged in shard order, so the
+(`X.json`, `X.parameters.json`, `X.template.json` share the name before the first dot, in one folder),
+a folder of another format. Shards are contiguous runs of each front end's sorted files and results are merged in shard order, so the
 report does not depend on which worker finished first. Small runs (a pre-commit batch) never get
 here: starting workers costs more than linting a handful of files.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from byocni_lint.discover import Candidate
     from byocni_lint.engine import Options
     from byocni_lint.findings import Finding
+    from byocni_lint.frontends import ClaimedFile, FrontEnd
 
 POOL_MIN_FILES = 64
 """Below this many candidate files a run stays in-process whatever --jobs says."""
@@ -40,40 +40,51 @@ class Partial:
 
     findings: list[Finding] = field(default_factory=list)
     unresolved: list[tuple[tuple, Finding, set[str]]] = field(default_factory=list)
-    linted: int = 0
-    unreadable: set[str] = field(default_factory=set)
     internal_errors: list[str] = field(default_factory=list)
+    kinds: dict[str, str] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)
+    unsupported: list[str] = field(default_factory=list)
+    clusters: int = 0
 
 
-def use_pool(jobs: int, candidates: Sequence[object]) -> bool:
-    return jobs > 1 and len(candidates) >= POOL_MIN_FILES
+Shard = list[tuple[int, list["ClaimedFile"]]]
+"""(index of the front end, some of its files), in front-end order."""
 
 
-def shards(candidates: Sequence[Candidate], jobs: int) -> list[list[Candidate]]:
-    """Contiguous runs of `candidates` of about equal size, never splitting a group of related files."""
-    groups: list[list[Candidate]] = []
-    last_key: tuple | None = None
-    for candidate in candidates:
-        key = _group_key(candidate.path)
-        if key != last_key or not groups:
-            groups.append([])
+def use_pool(jobs: int, files: int) -> bool:
+    return jobs > 1 and files >= POOL_MIN_FILES
+
+
+def shards(fronts: Sequence[FrontEnd], claimed: dict[str, list[ClaimedFile]], jobs: int) -> list[Shard]:
+    """Contiguous runs of each front end's files of about equal size, never splitting files that are
+    linted together (see _group_key)."""
+    total = sum(len(files) for files in claimed.values())
+    target = max(1, -(-total // (jobs * SHARDS_PER_JOB)))
+    result: list[Shard] = []
+    size = target  # start a new shard at once
+    for index, front in enumerate(fronts):
+        last_key = None
+        for claimed_file in claimed.get(front.name, ()):
+            key = _group_key(front.name, claimed_file.path)
+            if key != last_key and size >= target:
+                result.append([])
+                size = 0
+            if not result[-1] or result[-1][-1][0] != index:
+                result[-1].append((index, []))
+            result[-1][-1][1].append(claimed_file)
+            size += 1
             last_key = key
-        groups[-1].append(candidate)
-    target = max(1, -(-len(candidates) // (jobs * SHARDS_PER_JOB)))
-    result: list[list[Candidate]] = []
-    for group in groups:
-        if not result or len(result[-1]) >= target:
-            result.append([])
-        result[-1].extend(group)
     return result
 
 
-def _group_key(path: Path) -> tuple[str, str]:
-    """Files that pair by name (see discover.parameter_files_for) share this key."""
-    return str(path.parent), path.name.lower().split(".", 1)[0]
+def _group_key(front: str, path: Path) -> tuple[str, str]:
+    """Files that may form one unit share this key: for ARM, a template and its parameters files
+    (same folder, same name before the first dot); for other formats, a whole folder (a Terraform root,
+    a .bicep beside its .bicepparam)."""
+    return str(path.parent), path.name.lower().split(".", 1)[0] if front == "arm" else ""
 
 
-def lint_in_pool(options: Options, candidates: Sequence[Candidate], jobs: int,
+def lint_in_pool(options: Options, fronts: Sequence[FrontEnd], claimed: dict[str, list[ClaimedFile]], jobs: int,
                  advance: Callable[[int], None] | None = None) -> list[Partial]:
     """Each shard's Partial, in shard order; `advance(n)` is called as shards of n files finish."""
     import multiprocessing
@@ -81,13 +92,13 @@ def lint_in_pool(options: Options, candidates: Sequence[Candidate], jobs: int,
 
     from byocni_lint.engine import lint_shard
 
-    work = shards(candidates, jobs)
+    work = shards(fronts, claimed, jobs)
     methods = multiprocessing.get_all_start_methods()
     # fork: the workers start with the parent's imports and rulebook, in milliseconds.
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context) as pool:
         futures = [pool.submit(lint_shard, options, shard) for shard in work]
-        sizes = {future: len(shard) for future, shard in zip(futures, work)}
+        sizes = {future: sum(len(files) for _, files in shard) for future, shard in zip(futures, work)}
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)

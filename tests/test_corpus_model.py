@@ -18,11 +18,11 @@ from byocni_lint.evaluate.expressions import malformed_expressions
 from byocni_lint.engine import lint_paths
 from byocni_lint.evaluate.deployment import Evaluation, TemplateInput, evaluate_template, relative_template_loader
 from byocni_lint.evaluate.scope import DeploymentContext
-from byocni_lint.evaluate.values import Unknown
-from byocni_lint.load.documents import ARM_TEMPLATE, classify
+from byocni_lint.model.values import Unknown
+from byocni_lint.frontends.arm.documents import ARM_TEMPLATE, classify
 from byocni_lint.load.jsonc import parse
 from byocni_lint.model import Cluster, Field, Model, Subnet
-from byocni_lint.model_from_arm import build_model
+from byocni_lint.frontends.arm.to_model import build_model
 from shared_corpus import CORPUS, corpus_file
 
 ARM = "arm/"

@@ -14,9 +14,9 @@ import pytest
 
 from byocni_lint.engine import lint_paths
 from byocni_lint.evaluate.deployment import Evaluation, ResourceInstance, TemplateInput, evaluate_template
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Severity
-from byocni_lint.model_from_arm import build_model
+from byocni_lint.frontends.arm.to_model import build_model
 
 from evaluate_fixtures import CONTEXT, FIXTURES, RG, evaluate_fixture, parse_file
 

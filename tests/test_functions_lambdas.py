@@ -5,7 +5,7 @@ import pytest
 
 from arm_eval import UNSET, evaluate, scope_for
 from byocni_lint.evaluate.scope import Budget, LimitExceeded
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 DOGS = {"dogs": [
     {"name": "Evie", "age": 5, "interests": ["Ball", "Frisbee"]},

@@ -18,7 +18,10 @@ from byocni_lint.bench import write_templates
 from byocni_lint.cli import cli as command
 from byocni_lint.discover import discover
 from byocni_lint.engine import Options, _Linter, lint_paths
-from byocni_lint.load.documents import ARM_TEMPLATE
+from byocni_lint.frontends import frontends
+from byocni_lint.frontends.arm.documents import ARM_TEMPLATE
+from byocni_lint.frontends.arm.reader import ArmReader
+from byocni_lint.frontends.run import Run
 from shared_corpus import CORPUS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,7 +48,8 @@ def _trees(generated: Path) -> list[str]:
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
 def test_two_jobs_and_one_job_give_byte_identical_reports(fmt, generated, monkeypatch):
     paths = _trees(generated)
-    assert parallel.use_pool(2, discover(paths)[0])  # the real threshold: this run uses workers
+    found = discover(paths, frontends())
+    assert parallel.use_pool(2, sum(map(len, found.claimed.values())))  # the real threshold: workers run
     one = _report([*paths, "--format", fmt, "--jobs", "1"])
     two = _report([*paths, "--format", fmt, "--jobs", "2"])
     assert one == two and len(one) > 1000
@@ -73,22 +77,34 @@ def test_a_small_run_stays_in_process(monkeypatch):
 
 
 def test_shards_keep_a_template_with_its_parameters_files():
-    candidates, _ = discover([str(REPO / "fixtures")])
-    for shard_list in (parallel.shards(candidates, 2), parallel.shards(candidates, 64)):
-        assert [c for shard in shard_list for c in shard] == candidates  # contiguous, in order
+    fronts = frontends()
+    claimed = discover([str(REPO / "fixtures")], fronts).claimed
+    in_order = [(index, c) for index, front in enumerate(fronts) for c in claimed.get(front.name, ())]
+    assert any(c.path.name.endswith(".parameters.json") for _, c in in_order)
+    for shard_list in (parallel.shards(fronts, claimed, 2), parallel.shards(fronts, claimed, 64)):
+        assert len(shard_list) > 1
+        flat = [(index, c) for shard in shard_list for index, files in shard for c in files]
+        assert flat == in_order  # contiguous, in order
         homes = {}
         for number, shard in enumerate(shard_list):
-            for candidate in shard:
-                homes.setdefault(parallel._group_key(candidate.path), set()).add(number)
+            for index, files in shard:
+                for c in files:
+                    homes.setdefault((index, parallel._group_key(fronts[index].name, c.path)), set()).add(number)
         assert all(len(numbers) == 1 for numbers in homes.values())
 
 
-def test_a_linted_template_tree_is_dropped(generated):
-    linter = _Linter(Options())
-    candidates, _ = discover([str(generated)])
-    linter.lint_candidates(candidates)
-    assert linter.linted == len(candidates) and linter.findings
-    assert not [d for d in linter.documents.values() if d is not None and d.kind == ARM_TEMPLATE]
+def test_a_template_tree_is_dropped_once_its_unit_is_built(generated):
+    linter = _Linter(Options(), keep_models=False)
+    run = Run(linter.rulebook, linter.options, linter.add, linter.attempt)
+    files = discover([str(generated)], frontends()).claimed["arm"]
+    reader = ArmReader(run)
+    models = 0
+    for unit in reader.units(files):
+        models += unit.build() is not None
+        held = [d for d in reader.documents.values() if d is not None and d.kind == ARM_TEMPLATE]
+        assert len(held) <= 1  # only the template being built
+    assert models == len(files)
+    assert not [d for d in reader.documents.values() if d is not None and d.kind == ARM_TEMPLATE]
 
 
 class _Terminal(io.StringIO):

@@ -19,10 +19,10 @@ from typing import TypeVar
 
 from byocni_lint.checks import check
 from byocni_lint.checks.context import CheckContext
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Location, Severity
 from byocni_lint.model import Cluster, Field, Model, NetworkSecurityGroup, Resource, RouteTable, SecurityRule, Subnet
-from byocni_lint.registry import lazy_module
+from byocni_lint.lazy_imports import lazy_module
 from byocni_lint.semantics.cidr import Network, parse_network
 
 nsg = lazy_module("byocni_lint.semantics.nsg")  # only clusters with an NSG on a node subnet need it

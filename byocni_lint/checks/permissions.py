@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 from byocni_lint.checks import check
 from byocni_lint.checks.context import CheckContext
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Severity
 from byocni_lint.model import Cluster, Field, Model, RoleAssignment, RoleDefinition, Subnet, field_at, id_of
-from byocni_lint.registry import lazy_module
+from byocni_lint.lazy_imports import lazy_module
 from byocni_lint.semantics.principals import (ClusterIdentity, IdentityKind, align_placeholders,
                                               names_cluster_identity)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from byocni_lint.evaluate.expressions import Access, Call, ExpressionError, Literal, expression_text, literal_text, parse_expression
-from byocni_lint.evaluate.values import Unknown, first_unknown, property_name
+from byocni_lint.model.values import Unknown, first_unknown, property_name
 
 _IN_PROGRESS = object()
 

@@ -90,29 +90,6 @@ class JList(list):
     scalar_spans: dict
 
 
-def node_span(node: object) -> Span | None:
-    """Where a parsed value was written, or None for values built during evaluation."""
-    source = getattr(node, "source", None)
-    if source is None:
-        return None
-    return source.span(node.start, node.end)  # type: ignore[attr-defined]
-
-
-def member_span(container: object, key: object) -> Span | None:
-    """Where `container[key]` was written, also for booleans and nulls."""
-    try:
-        value = container[key]  # type: ignore[index]
-    except (KeyError, IndexError, TypeError):
-        return node_span(container)
-    span = node_span(value)
-    if span is not None:
-        return span
-    offsets = getattr(container, "scalar_spans", {}).get(key)
-    if offsets is not None:
-        return container.source.span(*offsets)  # type: ignore[attr-defined]
-    return node_span(container)
-
-
 _SKIP = re.compile(r"(?:[ \t\r\n\ufeff]+|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")

@@ -9,13 +9,13 @@ from __future__ import annotations
 import importlib
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from byocni_lint.findings import Finding, Severity
 from byocni_lint.rulebook import RuleSpec
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "model")
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,14 @@ class RunResult:
     rules: list[RuleSpec]
     """Every rule that ran, in id order, so SARIF consumers learn that a rule ran and found nothing."""
     files_linted: int
+    kinds: dict[str, int] = field(default_factory=dict)
+    """Files read, by kind ("ARM template" -> 2), for the summary: what was read, not just how much."""
+    skipped: dict[str, int] = field(default_factory=dict)
+    """Files under the given folders that no front end reads, by suffix."""
+    clusters: int | None = None
+    """BYOCNI clusters found (None: not counted)."""
+    models: tuple = ()
+    """The models, only for `--format model` (the one reporter that shows what was understood)."""
 
     def sorted_findings(self) -> list[Finding]:
         """Deterministic order, so that two runs over the same inputs produce byte-identical reports."""
@@ -60,4 +68,6 @@ def render(fmt: str, result: RunResult, *, base_dir: Path, color: bool = False) 
     module = importlib.import_module(f"{__name__}.{fmt}")
     if fmt == "text":
         return module.render(result, base_dir=base_dir, color=color)
+    if fmt == "model":
+        return module.render(result.models, base_dir=base_dir)
     return module.render(result, base_dir=base_dir)

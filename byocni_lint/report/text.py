@@ -35,11 +35,25 @@ def _finding_line(finding: Finding, base_dir: Path, color: bool) -> str:
 
 
 def _summary_line(result: RunResult) -> str:
+    """What was read and what was found: `Linted 3 files (2 ARM templates, 1 Bicep file): 1 BYOCNI
+    cluster; 1 error, 0 warnings, 0 notes; skipped 4 files (2 .md, 2 .py).` A run that read nothing
+    or found no BYOCNI cluster says so, so silence is never mistaken for a pass."""
     files = _plural(result.files_linted, "file")
-    if not result.findings:
-        return f"Linted {files}: no findings."
-    counts = ", ".join(_plural(n, severity.label) for severity, n in result.severity_counts().items())
-    return f"Linted {files}: {counts}."
+    if result.kinds:
+        files += " (" + ", ".join(_plural(n, kind) for kind, n in sorted(result.kinds.items())) + ")"
+    parts = []
+    if result.clusters is not None:
+        parts.append(_plural(result.clusters, "BYOCNI cluster") if result.clusters else "no BYOCNI cluster")
+    if result.findings:
+        parts.append(", ".join(_plural(n, severity.label) for severity, n in result.severity_counts().items()))
+    else:
+        parts.append("no findings")
+    summary = f"Linted {files}: {'; '.join(parts)}"
+    if result.skipped:
+        total = sum(result.skipped.values())
+        by_suffix = ", ".join(f"{n} {suffix}" for suffix, n in result.skipped.items())
+        summary += f"; skipped {_plural(total, 'file')} no front end reads ({by_suffix})"
+    return summary + "."
 
 
 def _plural(count: int, noun: str) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 UNKNOWN_SEGMENT = "{unknown}"
 """What rbac.scope_covers reads as an unresolved segment."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from byocni_lint.evaluate.resource_ids import normalize_id, provider_suffix
-from byocni_lint.evaluate.values import Unknown, property_name
+from byocni_lint.model.ids import normalize_id, provider_suffix
+from byocni_lint.model.values import Unknown, property_name
 from byocni_lint.findings import Location
-from byocni_lint.load.jsonc import member_span, node_span
+from byocni_lint.model.positions import member_span, node_span
 
 PLACEHOLDER_MARK = "{"  # deployment placeholders such as {subscriptionid} (see evaluate.scope.DeploymentContext)
 
@@ -339,6 +339,7 @@ class Model:
     role_assignments: list[RoleAssignment] = field(default_factory=list)
     identities: dict[str, ManagedIdentity] = field(default_factory=dict)
     parameters_source: str | None = None
+    format: str = "arm"  # the input format, for spelling settings in messages (model/spellings.py)
 
     def find(self, table: dict, value: object):
         """Look up a resource by an ID value: exact match, else the same resource path when the ID names a

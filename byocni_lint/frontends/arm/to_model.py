@@ -8,10 +8,10 @@ object per resource ID, so the rules see one shape.
 from __future__ import annotations
 
 from byocni_lint.evaluate.deployment import Evaluation, ResourceInstance, extension_scope
-from byocni_lint.evaluate.resource_ids import normalize_id, provider_path
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.ids import normalize_id, provider_path
+from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Location
-from byocni_lint.load.jsonc import node_span
+from byocni_lint.model.positions import node_span
 from byocni_lint.model import (AgentPool, Cluster, Field, ManagedIdentity, Model, NetworkSecurityGroup, Resource,
                                RoleAssignment, RoleDefinition, Route, RouteTable, SecurityRule, Subnet,
                                VirtualNetwork, field_at, get, id_of)

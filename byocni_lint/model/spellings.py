@@ -1,0 +1,25 @@
+"""How each input format spells the settings the rules talk about, so messages use the user's words.
+
+Keys are ARM property paths relative to the resource (what the model's fields record); values are
+the format's own name for that setting. A path missing from a table is shown by its last ARM segment,
+which is also how ARM and Bicep spell it (`podCidr`).
+"""
+from __future__ import annotations
+
+SPELLINGS: dict[str, dict[str, str]] = {
+    "arm": {},
+    "bicep": {},
+    # Terraform (azurerm) names: filled in by the Terraform front end.
+    "terraform": {},
+    # Azure CLI flag names: filled in by the az CLI front end.
+    "azcli": {},
+}
+
+
+def spell(format: str, property_path: str) -> str:
+    """The setting at `property_path` as `format` writes it."""
+    table = SPELLINGS.get(format, {})
+    if property_path in table:
+        return table[property_path]
+    leaf = property_path.rsplit(".", 1)[-1]
+    return leaf.split("[", 1)[0] if leaf else property_path
