@@ -12,6 +12,7 @@ import sys
 import click
 
 from byocni_lint import __version__
+from byocni_lint.rulebook import RulebookError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -79,6 +80,9 @@ def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rul
                     jobs, quiet)
     except click.UsageError:
         raise
+    except RulebookError as exc:  # a bad rule file or parameter: the user's to fix, so no traceback
+        click.echo(f"byocni-lint: error: {exc}", err=True)
+        code = EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - the promise is exit 2, never a traceback on stdout
         if debug:
             import traceback

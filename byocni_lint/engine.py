@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 UNRESOLVED = "BYO901"
 INPUT_PROBLEMS = ("BYO900", "BYO903")  # a file that could not be read is never "no findings"
-ALWAYS_ON = ("BYO900", UNRESOLVED, "BYO902", "BYO903")  # not checks, but selectable and ignorable
+ALWAYS_ON = ("BYO900", UNRESOLVED, "BYO902", "BYO903", "BYO905")  # not checks, but selectable and ignorable
 
 
 @dataclass

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from byocni_lint.findings import Severity
+from byocni_lint.rule_params import params_problem
 
 _REQUIRED = ("id", "name", "severity", "summary", "description", "help_uri")
 
@@ -41,29 +42,39 @@ def rules_dir() -> Path:
 
 RULEBOOK_JSON = Path(__file__).with_name("data") / "rulebook.json"
 """The shipped rule files, parsed: generated from rules/*.yaml by `python -m byocni_lint.tools.generate_data`."""
+_SHIPPED_RULES = rules_dir()
 
 
 def load_rulebook(directory: Path | None = None) -> dict[str, RuleSpec]:
-    """The rule catalogue: the shipped rules from their generated JSON form (no YAML parser at start-up,
-    no cache to keep fresh), or the rule files of `directory` parsed as YAML."""
-    if directory is None:
+    """The rule catalogue of `directory` (default: rules_dir()). The shipped rules come from their
+    generated JSON form (no YAML parser at start-up, no cache to keep fresh); any other folder's rule
+    files are parsed as YAML."""
+    directory = directory or rules_dir()
+    if directory == _SHIPPED_RULES:
         import json
 
         try:
             entries = json.loads(RULEBOOK_JSON.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise RulebookError(f"{RULEBOOK_JSON}: {exc}") from exc
-        where = RULEBOOK_JSON
     else:
         entries = parse_rule_files(sorted(directory.glob("BYO*.yaml")))
-        where = directory
+    return specs_of(entries, directory)
+
+
+def specs_of(entries: list[tuple[str, object]], directory: Path) -> dict[str, RuleSpec]:
+    """RuleSpecs from (file name, parsed content) pairs, each validated; errors name the rule file."""
     if not entries:
-        raise RulebookError(f"no rule files found in {where}")
+        raise RulebookError(f"no rule files found in {directory}")
     specs: dict[str, RuleSpec] = {}
     for name, raw in entries:
+        path = directory / name
         missing = [key for key in _REQUIRED if not isinstance(raw, dict) or key not in raw]
         if missing:
-            raise RulebookError(f"{name}: missing {', '.join(missing)}")
+            raise RulebookError(f"{path}: missing {', '.join(missing)}")
+        problem = params_problem(str(raw["id"]), raw.get("params") or {})
+        if problem:
+            raise RulebookError(f"{path}: {problem}")
         sev = raw.get("security_severity")
         specs[raw["id"]] = RuleSpec(
             id=raw["id"],

@@ -136,3 +136,14 @@ def test_notes_carry_the_rules_that_needed_the_value_as_data() -> None:
     (note,) = [f for f in run.findings if f.rule_id == "BYO901"]
     assert note.rules == ("BYO003", "BYO009", "BYO010")
     assert note.message.startswith("BYO003, BYO009, BYO010 could not check ")
+
+
+def test_a_property_written_twice_is_a_warning_at_the_second_name(tmp_path: Path) -> None:
+    text = SEED.read_text().replace('"networkPlugin": "none"', '"networkPlugin": "none",\n          "NetworkPlugin": "none"', 1)
+    template = tmp_path / "twice.json"
+    template.write_text(text)
+    run = lint(template)
+    (finding,) = [f for f in run.findings if f.rule_id == "BYO905"]
+    line = text.splitlines().index('          "NetworkPlugin": "none"') + 1
+    assert (finding.severity.label, finding.location.span.line, finding.location.span.column) == ("warning", line, 11)
+    assert "'NetworkPlugin' is written twice" in finding.message

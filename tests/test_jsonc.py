@@ -316,3 +316,10 @@ def test_any_json_parses_like_json_loads(value: object, indent: int | None, ensu
     parsed = parse(text)
     assert _tagged(parsed) == _tagged(json.loads(text))
     _check_spans(parsed, text)
+
+
+def test_duplicate_keys_are_recorded_case_insensitively_at_the_second_name() -> None:
+    text = '{"podCidr": "a", "x": {"k": 1, "K": 2}, "podCidr": "b"}'
+    root = parse(text)
+    assert root["podCidr"] == "b"  # the last one wins, as in JSON parsers and ARM
+    assert [(name, text[start:end]) for name, start, end in root.source.duplicates] == [("K", '"K"'), ("podCidr", '"podCidr"')]

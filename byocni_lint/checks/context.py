@@ -32,6 +32,10 @@ class CheckContext:
         """A setting as the user's format spells it: `podCidr`, `network_profile.pod_cidr`, `--pod-cidr`."""
         return spell(self.format, property_path)
 
+    def name(self, field: Field) -> str:
+        """The setting a field holds, as the user's format spells it."""
+        return self.spell(field.property_path)
+
     def fail(self, where: Field | Location, message: str, resource: Resource | None = None,
              severity: Severity | None = None, key: str = "", fix: str | None = None) -> None:
         """Report a violation at a value (or a location) of `resource`."""

@@ -236,7 +236,7 @@ def _decide(ctx: CheckContext, rules: Sequence[nsg.SecurityRule], flows: Iterabl
     later rules decide its packets. Each rule list met on the way is compiled once for all flows.
     An evaluation past the rule's `max_nsg_steps` leaves its flow unknown (a note), never passed.
     """
-    max_steps = int(ctx.params.get("max_nsg_steps", nsg.DEFAULT_MAX_STEPS))
+    max_steps = int(ctx.params["max_nsg_steps"])
     outcome = _Outcome()
     by_rule: dict[int, _Denial] = {}
     as_allow: dict[int, nsg.SecurityRule] = {}
@@ -392,8 +392,8 @@ def _port_ranges(value: object) -> tuple[nsg.PortRange, ...]:
 
 @check("BYO005")
 def nsg_blocks_node_traffic(model: Model, ctx: CheckContext) -> None:
-    pod_severity = Severity.parse(str(ctx.params.get("pod_flow_severity", "warning")))
-    extra_flows = [_ExtraFlow.parse(item) for item in ctx.params.get("extra_flows") or []]
+    pod_severity = Severity.parse(str(ctx.params["pod_flow_severity"]))
+    extra_flows = [_ExtraFlow.parse(item) for item in ctx.params["extra_flows"]]
     for cluster, subnets in _byocni_clusters(model, ctx):
         pods = tuple(n for n in (parse_network(f.value) for f in cluster.pod_cidr_fields() if f.known) if n)
         for subnet in subnets:
@@ -448,7 +448,7 @@ def _check_pod_flows(ctx: CheckContext, cluster: Cluster, subnet: Subnet, group:
 
 @check("BYO007")
 def no_outbound_connectivity(model: Model, ctx: CheckContext) -> None:
-    required = [_flow_parameter(item) for item in ctx.params.get("required_outbound") or []]
+    required = [_flow_parameter(item) for item in ctx.params["required_outbound"]]
     for cluster, subnets in _byocni_clusters(model, ctx):
         outbound = cluster.outbound_type
         kind = "loadbalancer"

@@ -362,8 +362,7 @@ class Evaluation:
     limit: str | None = None
 
 
-def evaluate_template(source: TemplateInput, budget: Budget | None = None) -> Evaluation:
-    budget = budget or Budget()
+def evaluate_template(source: TemplateInput, budget: Budget) -> Evaluation:
     supplied: dict[str, Callable[[], object]] = {}
     for name, entry in section(source.parameter_values, dict).items():
         spec = lower_keys(entry)

@@ -26,12 +26,14 @@ class Field:
     values never need a line number, and computing them all would dominate a bulk run.
     """
 
-    __slots__ = ("value", "property_path", "_location", "_origin", "_resolve")
+    __slots__ = ("value", "property_path", "default", "_location", "_origin", "_resolve")
 
     def __init__(self, value: object, location: Location | None = None, origin: Location | None = None,
-                 property_path: str = "", resolve: Callable[[], tuple[Location, Location | None]] | None = None):
+                 property_path: str = "", resolve: Callable[[], tuple[Location, Location | None]] | None = None,
+                 default: bool = False):
         self.value = value
         self.property_path = property_path
+        self.default = default  # not written: the value the platform applies when the setting is left out
         self._location = location
         self._origin = origin
         self._resolve = resolve
@@ -174,6 +176,7 @@ class AgentPool:
 class Cluster(Resource):
     """A deployed `managedClusters` resource with its network profile and node pools."""
     api_version: Field | None = None
+    network_profile: Field | None = None  # the whole profile: where AKS's defaults are reported
     kubernetes_version: Field | None = None
     support_plan: Field | None = None
     network_plugin: Field | None = None
@@ -215,6 +218,16 @@ class Cluster(Resource):
 
     def service_cidr_fields(self) -> list[Field]:
         return _single_and_plural(self.service_cidr, self.service_cidrs)
+
+    def defaulted(self, written: list[Field], default: object, property_path: str) -> list[Field]:
+        """`written`, or, when the network profile is known and leaves the setting out, the value AKS
+        applies instead, located at the profile (so a rule judges what will really be deployed)."""
+        if written:
+            return written
+        profile = self.network_profile
+        if profile is None or not profile.present or not profile.known:
+            return []
+        return [Field(default, property_path=property_path, resolve=lambda: (profile.location, None), default=True)]
 
     def node_subnets(self) -> list["Subnet"]:
         seen: dict[int, Subnet] = {}
@@ -304,14 +317,21 @@ class RouteTable(Resource):
 
 
 @dataclass(eq=False, repr=False)
+class PermissionBlock:
+    """One `permissions` block of a role: its NotActions apply to its own Actions only. Entries that
+    could not be resolved are not dropped: they make the block's answer unknown where they could matter."""
+    actions: list[Field] = field(default_factory=list)
+    not_actions: list[Field] = field(default_factory=list)
+    unknown_actions: Field | None = None  # the Actions list, or an entry of it, that is unknown
+    unknown_not_actions: Field | None = None
+
+
+@dataclass(eq=False, repr=False)
 class RoleDefinition(Resource):
     """A custom role declared in the files (built-in roles are data in semantics/rbac)."""
     role_name: Field | None = None
-    actions: list[Field] = field(default_factory=list)
-    not_actions: list[Field] = field(default_factory=list)
-    permissions: Field | None = None
-    """`properties.permissions` as written: each block's NotActions apply to its own Actions only, and an
-    unresolved block or entry must stay visible as unknown."""
+    blocks: list[PermissionBlock] = field(default_factory=list)
+    unresolved: Field | None = None  # `permissions` (or one block) is unknown: what the role grants is unknown
     guid: str | None = None
 
 

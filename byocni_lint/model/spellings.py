@@ -6,6 +6,23 @@ which is also how ARM and Bicep spell it (`podCidr`).
 """
 from __future__ import annotations
 
+# The ARM paths the checks name in messages (the keys every table below may spell differently).
+API_VERSION = "apiVersion"
+KUBERNETES_VERSION = "properties.kubernetesVersion"
+NETWORK_PLUGIN = "properties.networkProfile.networkPlugin"
+NETWORK_POLICY = "properties.networkProfile.networkPolicy"
+NETWORK_DATAPLANE = "properties.networkProfile.networkDataplane"
+NETWORK_PLUGIN_MODE = "properties.networkProfile.networkPluginMode"
+POD_CIDR = "properties.networkProfile.podCidr"
+POD_CIDRS = "properties.networkProfile.podCidrs"
+SERVICE_CIDR = "properties.networkProfile.serviceCidr"
+DNS_SERVICE_IP = "properties.networkProfile.dnsServiceIP"
+DOCKER_BRIDGE_CIDR = "properties.networkProfile.dockerBridgeCidr"
+IP_FAMILIES = "properties.networkProfile.ipFamilies"
+OUTBOUND_TYPE = "properties.networkProfile.outboundType"
+POOL_SUBNET = "vnetSubnetID"  # relative to the agent pool
+POOL_OS_TYPE = "osType"
+
 SPELLINGS: dict[str, dict[str, str]] = {
     "arm": {},
     "bicep": {},

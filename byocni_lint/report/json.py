@@ -13,10 +13,13 @@ Shape (keys always present and in this order; `null` where a value is unknown)::
           "line": 12, "column": 7,           # 1-based; null when the finding has no position
           "end_line": 12, "end_column": 30,  # end_column is exclusive, as in SARIF
           "resource": "managedClusters/aks1" | null,
-          "property": "properties.networkProfile.serviceCidr" | null
+          "property": "properties.networkProfile.serviceCidr" | null,
+          "fix": "how to fix it" | null,
+          "rules": ["BYO004", ...] | null    # for a BYO901 note: the rules that needed the value
         }
       ],
-      "summary": {"files": 3, "findings": 1, "error": 1, "warning": 0, "note": 0}
+      "summary": {"files": 3, "findings": 1, "kinds": {"ARM template": 3}, "byocni_clusters": 1,
+                  "error": 1, "warning": 0, "note": 0}
     }
 
 Findings are sorted by path, line, column and rule, so the output diffs cleanly between runs.
@@ -39,6 +42,8 @@ def render(result: RunResult, *, base_dir: Path) -> str:
         "summary": {
             "files": result.files_linted,
             "findings": len(result.findings),
+            "kinds": result.kinds,
+            "byocni_clusters": result.clusters,
             **{severity.label: n for severity, n in result.severity_counts().items()},
         },
     }
@@ -58,4 +63,6 @@ def _finding(finding: Finding, base_dir: Path) -> dict[str, Any]:
         "end_column": span.end_column if span else None,
         "resource": finding.resource,
         "property": finding.property,
+        "fix": finding.fix,
+        "rules": list(finding.rules) or None,
     }

@@ -31,6 +31,8 @@ def _finding_line(finding: Finding, base_dir: Path, color: bool) -> str:
         tag = click.style(tag, fg=_SEVERITY_COLOURS[finding.severity])
     # A message spanning several lines would break the one-finding-per-line contract that grep relies on.
     message = " ".join(finding.message.splitlines())
+    if finding.fix:
+        message += f"; {finding.fix}"
     return f"{display_path(finding.location.path, base_dir)}:{line}:{column}: {rule} {message} {tag}"
 
 

@@ -43,11 +43,12 @@ _ROLE_DEFINITION_ID = re.compile(rf"(?:(?:.*/)?roleDefinitions/)?({_GUID})", re.
 
 
 @dataclass(frozen=True)
-class RoleDefinition:
-    """One role definition, reduced to what decides control-plane access.
+class RolePermissions:
+    """One permissions block of a role, reduced to what decides control-plane access.
 
-    A custom role with several `permissions` blocks is passed as several RoleDefinitions, one per
-    block, so that a block's NotActions subtract only from its own Actions (aks-facts 7.4, derived).
+    A custom role with several `permissions` blocks is several RolePermissions, one per block, so
+    that a block's NotActions subtract only from its own Actions (aks-facts 7.4, derived). Entries a
+    template leaves unresolved are flagged, so the answer is unknown where they could matter.
     """
 
     id: str
@@ -57,6 +58,20 @@ class RoleDefinition:
     actions: tuple[str, ...]
     not_actions: tuple[str, ...] = ()
     builtin: bool = False
+    unknown_actions: bool = False
+    unknown_not_actions: bool = False
+
+
+def all_of(answers: Iterable[bool | None]) -> bool | None:
+    """Three-valued AND (Kleene): False wins, then unknown."""
+    answers = list(answers)
+    return False if False in answers else None if None in answers else True
+
+
+def any_of(answers: Iterable[bool | None]) -> bool | None:
+    """Three-valued OR (Kleene): True wins, then unknown."""
+    answers = list(answers)
+    return True if True in answers else None if None in answers else False
 
 
 def action_matches(pattern: str, action: str) -> bool:
@@ -70,34 +85,38 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(".*".join(literal_parts), re.IGNORECASE)
 
 
-def role_grants(role: RoleDefinition, action: str) -> bool:
-    """Whether `role` alone grants `action`: an Action matches and no NotAction of this role does."""
-    return any(action_matches(p, action) for p in role.actions) and not any(
-        action_matches(p, action) for p in role.not_actions
-    )
+def role_grants(role: RolePermissions, action: str) -> bool | None:
+    """Whether `role` alone grants `action`: an Action matches and no NotAction of this role does.
+    None when an unresolved entry could change the answer (an unknown NotAction beside a matching
+    Action, or an unknown Action where none matches)."""
+    if any(action_matches(p, action) for p in role.not_actions):
+        return False
+    if any(action_matches(p, action) for p in role.actions):
+        return None if role.unknown_not_actions else True
+    return None if role.unknown_actions else False
 
 
-def granted_actions(roles: Iterable[RoleDefinition], required: Iterable[str]) -> dict[str, bool]:
-    """For each required action, whether any of `roles` grants it.
+def granted_actions(roles: Iterable[RolePermissions], required: Iterable[str]) -> dict[str, bool | None]:
+    """For each required action, whether any of `roles` grants it (three-valued).
 
     A union: one role's NotActions never take away what another role grants.
     """
     roles = tuple(roles)
-    return {action: any(role_grants(role, action) for role in roles) for action in required}
+    return {action: any_of(role_grants(role, action) for role in roles) for action in required}
 
 
-def builtin_roles() -> dict[str, RoleDefinition]:
+def builtin_roles() -> dict[str, RolePermissions]:
     """The built-in roles byocni-lint knows, by lower-case GUID."""
     return dict(_builtin_roles())
 
 
 @lru_cache(maxsize=1)
-def _builtin_roles() -> dict[str, RoleDefinition]:
+def _builtin_roles() -> dict[str, RolePermissions]:
     import json  # deferred: only templates that assign roles read the table
 
     entries = json.loads(BUILTIN_ROLES_JSON.read_text(encoding="utf-8"))
     roles = (
-        RoleDefinition(
+        RolePermissions(
             id=entry["id"].lower(),
             name=entry["name"],
             actions=tuple(entry["actions"]),
@@ -109,13 +128,13 @@ def _builtin_roles() -> dict[str, RoleDefinition]:
     return {role.id: role for role in roles}
 
 
-def builtin_role_by_name(name: str) -> RoleDefinition | None:
+def builtin_role_by_name(name: str) -> RolePermissions | None:
     """The built-in role with this display name, ignoring case (Terraform's `role_definition_name`)."""
     return _builtin_roles_by_name().get(name.strip().casefold())
 
 
 @lru_cache(maxsize=1)
-def _builtin_roles_by_name() -> dict[str, RoleDefinition]:
+def _builtin_roles_by_name() -> dict[str, RolePermissions]:
     return {role.name.casefold(): role for role in _builtin_roles().values()}
 
 

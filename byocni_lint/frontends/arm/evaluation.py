@@ -22,9 +22,7 @@ def model_of_template(run: "Run", template: object, path: str, parameter_values:
     from byocni_lint.evaluate.scope import Budget, LimitExceeded
     from byocni_lint.frontends.arm.to_model import build_model
 
-    limits = run.limits
-    budget = Budget(max_steps=int(limits["max_eval_steps"]), max_copy=int(limits["max_copy_count"]),
-                    max_depth=int(limits["max_deployment_depth"]))
+    budget = Budget.from_limits(run.limits)
     source = TemplateInput(template if isinstance(template, dict) else {}, path, parameter_values, load_linked)
     evaluation = evaluate_template(source, budget)
     limit = evaluation.limit

@@ -47,6 +47,10 @@ class ArmReader:
                 self.run.problem("BYO900", f"cannot parse JSON: {exc.message}", _at(display, exc.line, exc.column))
             return None
         kind = classify(root)
+        if kind is not None:
+            for name, start, end in root.source.duplicates:
+                self.run.problem("BYO905", f"property {name!r} is written twice in one object; ARM compares property "
+                                 "names case-insensitively and keeps only one of them", Location(display, root.source.span(start, end)))
         if kind is None:
             if explicit:
                 self.run.not_supported(display)
