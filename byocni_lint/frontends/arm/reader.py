@@ -21,12 +21,21 @@ class ArmReader:
         self.documents: dict[Path, Document | None] = {}
         self.folders = FolderIndex()
         self.named: dict[Path, ClaimedFile] = {}
+        self._keys: dict[Path, Path] = {}
+
+    def key(self, path: Path) -> Path:
+        """The file's identity in this run, resolved once per path (each resolve costs system calls)."""
+        key = self._keys.get(path)
+        if key is None:
+            try:
+                key = path.resolve()
+            except (OSError, RuntimeError, ValueError):
+                key = path.absolute()
+            self._keys[path] = key
+        return key
 
     def document(self, path: Path, display: str, explicit: bool) -> Document | None:
-        try:
-            key = path.resolve()
-        except (OSError, RuntimeError, ValueError):
-            key = path.absolute()
+        key = self.key(path)
         if key not in self.documents:
             self.documents[key] = self._parse(path, display, explicit)
         return self.documents[key]
@@ -62,7 +71,7 @@ class ArmReader:
         """Each template's units as the template is met; once they are built (the engine builds a unit
         before asking for the next), its parse tree is dropped, so memory stays flat however many
         templates a run has. Parameters files stay cached: a later template may pair with them."""
-        self.named = {claimed.path.resolve(): claimed for claimed in files}
+        self.named = {self.key(claimed.path): claimed for claimed in files}
         override = self._override_parameters()
         templates: set[Path] = set()
         paired: set[int] = set()
@@ -74,7 +83,7 @@ class ArmReader:
             if document.kind != ARM_TEMPLATE:
                 orphans.append((claimed.path, document))
                 continue
-            key = claimed.path.resolve()
+            key = self.key(claimed.path)
             templates.add(key)
             plan = [override] if override else self._paired(claimed.path) or [None]
             paired.update(id(d) for d in plan if d is not None)
@@ -112,7 +121,7 @@ class ArmReader:
     def _paired(self, template: Path) -> list[Document]:
         paired = []
         for path in parameter_files_for(template, self.folders):
-            named = self.named.get(path.resolve())  # read as the run names it, as if read in file order
+            named = self.named.get(self.key(path))  # read as the run names it, as if read in file order
             document = (self.document(named.path, named.display, named.explicit) if named is not None
                         else self.document(path, _display_beside(template, path), True))
             if document is not None and document.kind == ARM_PARAMETERS:
@@ -126,7 +135,7 @@ class ArmReader:
             template_path = template_for_parameters(path, self.folders)
             if template_path is None:
                 continue
-            key = template_path.resolve()
+            key = self.key(template_path)
             if key in templates:
                 continue
             template = self.document(template_path, _display_beside(path, template_path), True)
