@@ -64,20 +64,22 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
               help="Colour text output (auto: only on a terminal and without NO_COLOR).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's description and exit.")
+@click.option("--show-fixes", is_flag=True, help="Add how to fix each finding to the text output.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for runs over many files (default: the number of cores; 1: one process).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress line on stderr.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
-def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, jobs, quiet, debug, today):
+def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, show_fixes, jobs, quiet,
+        debug, today):
     """Lint AKS bring-your-own-CNI deployments (ARM templates) before they reach Azure.
 
     PATHS are files or folders (default: the current folder).
     """
     try:
         code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
-                    jobs, quiet)
+                    show_fixes, jobs, quiet)
     except click.UsageError:
         raise
     except RulebookError as exc:  # a bad rule file or parameter: the user's to fix, so no traceback
@@ -95,7 +97,7 @@ def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rul
 
 
 def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
-         jobs=None, quiet=False) -> int:
+         show_fixes=False, jobs=None, quiet=False) -> int:
     from byocni_lint.rulebook import load_rulebook
 
     if list_rules or explain:
@@ -107,10 +109,11 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
             click.echo(f"{spec.id} {spec.name} [{spec.severity.label}]\n\n{spec.summary}\n\n{spec.description}\n\n{spec.help_uri}")
         else:
             from byocni_lint.checks import registered_checks
+            from byocni_lint.engine import ALWAYS_ON
 
             implemented = registered_checks()
             for spec in rulebook.values():
-                status = "" if spec.id in implemented or spec.id in ("BYO900", "BYO901", "BYO903") else "  (not yet implemented)"
+                status = "" if spec.id in implemented or spec.id in ALWAYS_ON else "  (not yet implemented)"
                 click.echo(f"{spec.id}  {spec.name:32} {spec.severity.label:8} {spec.summary}{status}")
         return EXIT_CLEAN
 
@@ -151,7 +154,7 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
         click.echo(f"byocni-lint: not a supported input: {named}; byocni-lint reads {supported_inputs()}", err=True)
     result = RunResult(run.findings, run.rules, run.files_linted, run.kinds, run.skipped, run.clusters,
                        tuple(run.models))
-    text = render(fmt, result, base_dir=Path.cwd(), color=_use_color(color, fmt, output))
+    text = render(fmt, result, base_dir=Path.cwd(), color=_use_color(color, fmt, output), show_fixes=show_fixes)
     if output:
         try:
             with open(output, "w", encoding="utf-8") as handle:

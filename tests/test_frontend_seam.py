@@ -147,3 +147,16 @@ def test_a_property_written_twice_is_a_warning_at_the_second_name(tmp_path: Path
     line = text.splitlines().index('          "NetworkPlugin": "none"') + 1
     assert (finding.severity.label, finding.location.span.line, finding.location.span.column) == ("warning", line, 11)
     assert "'NetworkPlugin' is written twice" in finding.message
+
+
+def test_messages_stay_short_and_fixes_are_shown_on_request() -> None:
+    reader = FIXTURES / "permissions" / "reader_only.json"
+    plain = cli(reader, "--select", "BYO006")
+    (line,) = [line for line in plain.stdout.splitlines() if " BYO006 " in line]
+    assert len(line) < 300 and "fix:" not in line
+    fixed = cli(reader, "--select", "BYO006", "--show-fixes")
+    (line,) = [line for line in fixed.stdout.splitlines() if " BYO006 " in line]
+    assert "; fix: give the identity Network Contributor (4d97b98b-1d4f-4787-a291-c67834d212e7) on the subnet" in line
+    document = json.loads(cli(reader, "--select", "BYO006", "--format", "json").stdout)
+    (finding,) = document["findings"]
+    assert finding["fix"].startswith("give the identity Network Contributor") and "fix" not in finding["message"]

@@ -7,7 +7,6 @@ progress line appears only on a terminal, never in CI or with --quiet.
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest

@@ -5,7 +5,7 @@ Both rules use overlap, never string equality (a /12 that contains a reserved /1
 from __future__ import annotations
 
 from byocni_lint.checks import check
-from byocni_lint.checks.context import CheckContext
+from byocni_lint.checks.context import CheckContext, and_list
 from byocni_lint.findings import Severity
 from byocni_lint.model import Cluster, Field, Model, VirtualNetwork
 from byocni_lint.semantics.cidr import Network, overlapping, parse_address, parse_network
@@ -38,7 +38,7 @@ def _cluster_vnets(cluster: Cluster) -> list[VirtualNetwork]:
 def reserved_address_range(model: Model, ctx: CheckContext) -> None:
     reserved = [parse_network(text) for text in ctx.params["reserved_ranges"]]
     reserved = [network for network in reserved if network is not None]
-    listing = _and_list(reserved)
+    listing = and_list(reserved)
     for cluster in model.clusters:
         candidates = [("serviceCidr", f) for f in cluster.service_cidr_fields()] + \
                      [("podCidr", f) for f in cluster.pod_cidr_fields() if cluster.uses_pod_cidr]
@@ -50,14 +50,9 @@ def reserved_address_range(model: Model, ctx: CheckContext) -> None:
             for _, network in _networks(ctx, [field], cluster, label):
                 bad = overlapping(network, reserved)
                 if bad:
-                    ranges = f"reserved range{'s' if len(bad) > 1 else ''} {_and_list(bad)}"
+                    ranges = f"reserved range{'s' if len(bad) > 1 else ''} {and_list(bad)}"
                     ctx.fail(field, f"{label} {network} overlaps {ranges}; pick a range outside {listing}",
                              cluster, key=f"{label}|{network}")
-
-
-def _and_list(items: list) -> str:
-    texts = [str(item) for item in items]
-    return ", ".join(texts[:-1]) + f" and {texts[-1]}" if len(texts) > 1 else texts[0]
 
 
 SERVICE_CIDR = "properties.networkProfile.serviceCidr"

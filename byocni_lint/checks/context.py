@@ -71,6 +71,12 @@ class CheckContext:
         ))
 
 
+def and_list(items) -> str:
+    """`a`, `a and b`, `a, b and c`: how every message lists things."""
+    texts = [str(item) for item in items]
+    return ", ".join(texts[:-1]) + f" and {texts[-1]}" if len(texts) > 1 else texts[0]
+
+
 def _short(path: str) -> str:
     from os.path import basename
 

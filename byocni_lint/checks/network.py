@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from byocni_lint.checks import check
-from byocni_lint.checks.context import CheckContext
+from byocni_lint.checks.context import CheckContext, and_list
 from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Location, Severity
 from byocni_lint.model import Cluster, Field, Model, NetworkSecurityGroup, Resource, RouteTable, SecurityRule, Subnet
@@ -49,7 +49,7 @@ def _byocni_clusters(model: Model, ctx: CheckContext) -> Iterator[tuple[Cluster,
             if pool.subnet is not None or not subnet_id.present or subnet_id.value == "":
                 continue
             if subnet_id.known:
-                subnet_id = _unknown_as(subnet_id, "it names a subnet that the linted files do not declare")
+                subnet_id = subnet_id.as_unknown("it names a subnet that the linted files do not declare")
             ctx.unknown(subnet_id, cluster, f"vnetSubnetID of pool {pool.name}")
         yield cluster, cluster.node_subnets()
 
@@ -69,11 +69,6 @@ def _note(ctx: CheckContext, location: Location, prop: str, reason: str, resourc
     ctx.unknown(Field(Unknown(reason), location, None, prop), resource, what)
 
 
-def _unknown_as(value: Field, reason: str) -> Field:
-    """A known value the rule still can't use (an ID of nothing in the files), as an unknown at its place."""
-    return Field(Unknown(reason), value.location, value.origin, value.property_path)
-
-
 def _linked(ctx: CheckContext, model: Model, table: dict[str, L], reference: Field | None, subnet: Subnet,
             cluster: Cluster, what: str) -> L | None:
     """The resource a subnet property (`networkSecurityGroup.id`, `routeTable.id`) points at, or None
@@ -84,7 +79,7 @@ def _linked(ctx: CheckContext, model: Model, table: dict[str, L], reference: Fie
         found = model.find(table, reference.value)
         if found is not None:
             return found
-        reference = _unknown_as(reference, f"the linted files do not declare {reference.value}")
+        reference = reference.as_unknown(f"the linted files do not declare {reference.value}")
     ctx.unknown(reference, _reported(subnet, cluster), what)
     return None
 
@@ -96,7 +91,7 @@ def _prefixes(ctx: CheckContext, subnet: Subnet, cluster: Cluster) -> tuple[Netw
         network = parse_network(prefix.value) if prefix.known else None
         if network is None:
             if prefix.known:
-                prefix = _unknown_as(prefix, f"{prefix.value!r} is not an address range")
+                prefix = prefix.as_unknown(f"{prefix.value!r} is not an address range")
             ctx.unknown(prefix, _reported(subnet, cluster), f"address prefix of node subnet {subnet.name}")
             return None
         networks.append(network)
@@ -138,10 +133,9 @@ def _virtual_network(model: Model, subnet: Subnet, nodes: tuple[Network, ...]) -
 def delegated_node_subnet(model: Model, ctx: CheckContext) -> None:
     for cluster, subnets in _byocni_clusters(model, ctx):
         for subnet in subnets:
+            if subnet.unknown_delegations is not None:
+                ctx.unknown(subnet.unknown_delegations, _reported(subnet, cluster), "delegations")
             for delegation in subnet.delegations:
-                if not delegation.known and delegation.property_path.endswith("delegations"):
-                    ctx.unknown(delegation, _reported(subnet, cluster), "delegations")
-                    continue
                 if delegation.text():
                     service = delegation.text()
                 elif delegation.present and not delegation.known:
@@ -149,9 +143,9 @@ def delegated_node_subnet(model: Model, ctx: CheckContext) -> None:
                 else:
                     service = "a service it does not name"
                 ctx.fail(delegation, f"node subnet {subnet.name} is delegated to {service}; a BYOCNI node pool's "
-                                     "subnet can't be delegated: remove the delegation (API Server VNet Integration "
-                                     "needs a separate delegated subnet)",
-                         _reported(subnet, cluster), key=f"delegation|{delegation.text() or ''}")
+                                     "subnet can't be delegated",
+                         _reported(subnet, cluster), key=f"delegation|{delegation.text() or ''}",
+                         fix="remove the delegation (API Server VNet Integration needs a separate delegated subnet)")
 
 
 # --- NSG evaluation -------------------------------------------------------------------------------
@@ -282,12 +276,12 @@ def _describe(parts: Sequence[nsg.Traffic], names: dict[tuple[Network, ...], str
         if unrestricted and len(set(protocols)) == len(nsg.PROTOCOLS):
             what = "all traffic"
         else:
-            what = _join([p.upper() for p in protocols]) + _ports_text(ports, "port")
+            what = and_list([p.upper() for p in protocols]) + _ports_text(ports, "port")
             what += _ports_text(source_ports, "from source port")
         phrase = f"{what} from {_addresses(sources, names)} to {_addresses(destinations, names)} {direction.lower()}"
         if phrase not in phrases:
             phrases.append(phrase)
-    return _join(phrases)
+    return and_list(phrases)
 
 
 def _ports_text(ports: tuple[nsg.PortRange, ...], label: str) -> str:
@@ -314,10 +308,6 @@ def _canonical(networks: Iterable[Network]) -> frozenset[Network]:
     networks = tuple(networks)
     return frozenset(n for version in (4, 6)
                      for n in ipaddress.collapse_addresses(x for x in networks if x.version == version))
-
-
-def _join(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _rule_words(rule: nsg.SecurityRule) -> str:
@@ -418,7 +408,7 @@ def _check_node_flows(ctx: CheckContext, cluster: Cluster, subnet: Subnet, group
     outcome = _decide(ctx, rules, flows, nsg.Tags(space or nodes), group)
     for denial in outcome.denials:
         hit = [flow.words() for flow in extra_flows if any(flow.hit_by(part) for part in denial.parts)]
-        blocks = f" (this blocks {_join(hit)})" if hit else ""
+        blocks = f" (this blocks {and_list(hit)})" if hit else ""
         ctx.fail(_rule_location(denial.rule, group),
                  f"{_rule_words(denial.rule)} denies {_describe(denial.parts)}{blocks}; nodes of subnet "
                  f"{subnet.name} must reach each other on every protocol and port: allow the node range before "

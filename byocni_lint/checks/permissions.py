@@ -46,10 +46,6 @@ class _Role:
         return rbac.any_of(rbac.role_grants(block, action) for block in self.blocks)
 
 
-def _unresolved(where: Field, reason: str) -> Field:
-    return Field(Unknown(reason), where.location, where.origin, where.property_path)
-
-
 def _resolve_role(assignment: RoleAssignment, model: Model) -> _Role:
     """The role a `roleDefinitionId` names: a custom role in the files, else a built-in role."""
     written = assignment.role_definition_id
@@ -61,14 +57,13 @@ def _resolve_role(assignment: RoleAssignment, model: Model) -> _Role:
     guid = rbac.role_guid(written.value) if isinstance(written.value, str) else None
     if guid is None:
         return _Role(str(written.value), False,
-                     unresolved=_unresolved(written, f"'{written.value}' names no role definition"))
+                     unresolved=written.as_unknown(f"'{written.value}' names no role definition"))
     custom = model.role_definitions.get(guid)
     if custom is not None:
         return _custom_role(custom, guid)
     builtin = rbac.builtin_roles().get(guid)
     if builtin is None:
-        return _Role(guid, False, unresolved=_unresolved(
-            written, f"role {guid} is not defined in these files and is not a built-in role byocni-lint knows"))
+        return _Role(guid, False, unresolved=written.as_unknown(f"role {guid} is not defined in these files and is not a built-in role byocni-lint knows"))
     return _Role(builtin.name, True, (builtin,))
 
 
@@ -238,18 +233,18 @@ def _report_missing(ctx: CheckContext, cluster: Cluster, identity: ClusterIdenti
         first = on_subnet[0].assignment
         ctx.fail(first.role_definition_id or at_identity,
                  f"{who} holds {names} on a scope covering node subnet {node_subnet.label}, which does not grant "
-                 f"{lacking}: {fix}", first, key=f"role|{node_subnet.id}")
+                 f"{lacking}", first, key=f"role|{node_subnet.id}", fix=fix)
     elif elsewhere:
         held = ", ".join(dict.fromkeys(f"{grant.role.name} on {_short_scope(grant.assignment.scope)}"
                                        for grant in elsewhere))
         ctx.fail(at_identity, f"{who} holds {held}, which does not cover node subnet {node_subnet.label}, so it "
-                              f"lacks {lacking} there: {fix}", cluster, key=f"scope|{node_subnet.id}")
+                              f"lacks {lacking} there", cluster, key=f"scope|{node_subnet.id}", fix=fix)
     else:
         held = ", ".join(dict.fromkeys(grant.role.name for grant in mine))
         found = f"give {who} only {held}, which does not grant" if held else f"assign no role to {who}, so nothing grants"
         ctx.fail(at_identity, f"these files {found} {lacking} on node subnet {node_subnet.label}; it may be granted "
-                              f"outside these files. If not, AKS cannot attach nodes and load balancers to the "
-                              f"subnet: {fix}", cluster, Severity.WARNING, key=f"none|{node_subnet.id}")
+                              "outside these files. If not, AKS cannot attach nodes and load balancers to the subnet",
+                 cluster, Severity.WARNING, key=f"none|{node_subnet.id}", fix=fix)
 
 
 def _advise(ctx: CheckContext, cluster: Cluster, identity: ClusterIdentity, node_subnet: _NodeSubnet,
@@ -269,5 +264,5 @@ def _advise(ctx: CheckContext, cluster: Cluster, identity: ClusterIdentity, node
         ctx.fail(first.role_definition_id or node_subnet.written,
                  f"the subnet permissions of {_identity_label(cluster, identity)} on node subnet {node_subnet.label} "
                  f"rest on custom role {names}, which does not grant {action}; Microsoft's Azure CNI overview lists "
-                 "it for custom roles (the BYOCNI article does not): add it if cluster creation fails with an "
-                 "authorization error", first, Severity.NOTE, key=f"advisory|{action}|{node_subnet.id}")
+                 "it for custom roles (the BYOCNI article does not)", first, Severity.NOTE,
+                 key=f"advisory|{action}|{node_subnet.id}", fix="add it if cluster creation fails with an authorization error")

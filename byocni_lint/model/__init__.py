@@ -57,6 +57,10 @@ class Field:
     def present(self) -> bool:
         return self.value is not None
 
+    def as_unknown(self, reason: str) -> "Field":
+        """This field, at its place, as a value the rules cannot use (e.g. the ID of nothing in the files)."""
+        return Field(Unknown(reason), self.location, self.origin, self.property_path)
+
     def text(self) -> str | None:
         """The value as a string when it is a known string, else None."""
         return str(self.value) if isinstance(self.value, str) else None
@@ -134,8 +138,7 @@ def field_at(root: object, path: str, fallback: Location) -> Field:
         current = _field(container, key, walked, current)
         container = current.value
         if container is None:
-            parent = current
-            return Field(None, property_path=path, resolve=lambda: (parent.location, None))
+            return Field(None, property_path=path, resolve=lambda parent=current: (parent.location, None))
     return current if isinstance(current, Field) else Field(root, fallback, None, "")
 
 
@@ -257,8 +260,8 @@ def _single_and_plural(single: Field | None, plural: Field | None) -> list[Field
 class Subnet(Resource):
     """A subnet, however declared (inline in its VNet or as a child resource), merged by ID."""
     address_prefixes: list[Field] = field(default_factory=list)
-    delegations: list[Field] = field(default_factory=list)  # each: the delegation's serviceName, or
-    # the whole `delegations` list when it is unknown (then it is not known whether there are any)
+    delegations: list[Field] = field(default_factory=list)  # each delegation's service name
+    unknown_delegations: Field | None = None  # the list as a whole is unknown: whether there are any is too
     nsg_id: Field | None = None
     route_table_id: Field | None = None
     nat_gateway_id: Field | None = None

@@ -58,7 +58,7 @@ def display_path(path: str, base_dir: Path) -> str:
     return relative.replace(os.sep, "/")
 
 
-def render(fmt: str, result: RunResult, *, base_dir: Path, color: bool = False) -> str:
+def render(fmt: str, result: RunResult, *, base_dir: Path, color: bool = False, show_fixes: bool = False) -> str:
     """The whole report in `fmt`, without a trailing newline (`click.echo` adds one).
 
     `color` applies to the text format only: machine-read formats are never coloured.
@@ -67,7 +67,7 @@ def render(fmt: str, result: RunResult, *, base_dir: Path, color: bool = False) 
         raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"{__name__}.{fmt}")
     if fmt == "text":
-        return module.render(result, base_dir=base_dir, color=color)
+        return module.render(result, base_dir=base_dir, color=color, show_fixes=show_fixes)
     if fmt == "model":
         return module.render(result.models, base_dir=base_dir)
     return module.render(result, base_dir=base_dir)

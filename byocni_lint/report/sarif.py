@@ -157,7 +157,7 @@ def _result(finding: Finding, rule_index: dict[str, int], base_dir: Path) -> so.
         # A finding of a rule outside the run's rule list keeps its ruleId; -1 is dropped as "unset".
         rule_index=rule_index.get(finding.rule_id, -1),
         level=finding.severity.label,
-        message=so.Message(text=f"{finding.message}; {finding.fix}" if finding.fix else finding.message),
+        message=so.Message(text=finding.message),
         locations=[location],
         partial_fingerprints={FINGERPRINT_KEY: fingerprint(finding.rule_id, uri, finding)},
         properties={"fix": finding.fix} if finding.fix else None,

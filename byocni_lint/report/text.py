@@ -15,13 +15,13 @@ from byocni_lint.report import RunResult, display_path
 _SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "blue"}
 
 
-def render(result: RunResult, *, base_dir: Path, color: bool = False) -> str:
-    lines = [_finding_line(finding, base_dir, color) for finding in result.sorted_findings()]
+def render(result: RunResult, *, base_dir: Path, color: bool = False, show_fixes: bool = False) -> str:
+    lines = [_finding_line(finding, base_dir, color, show_fixes) for finding in result.sorted_findings()]
     lines.append(_summary_line(result))
     return "\n".join(lines)
 
 
-def _finding_line(finding: Finding, base_dir: Path, color: bool) -> str:
+def _finding_line(finding: Finding, base_dir: Path, color: bool, show_fixes: bool) -> str:
     span = finding.location.span
     line, column = (span.line, span.column) if span else (1, 1)
     rule = finding.rule_id
@@ -31,8 +31,8 @@ def _finding_line(finding: Finding, base_dir: Path, color: bool) -> str:
         tag = click.style(tag, fg=_SEVERITY_COLOURS[finding.severity])
     # A message spanning several lines would break the one-finding-per-line contract that grep relies on.
     message = " ".join(finding.message.splitlines())
-    if finding.fix:
-        message += f"; {finding.fix}"
+    if show_fixes and finding.fix:
+        message += f"; fix: {finding.fix}"
     return f"{display_path(finding.location.path, base_dir)}:{line}:{column}: {rule} {message} {tag}"
 
 

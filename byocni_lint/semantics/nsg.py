@@ -247,6 +247,8 @@ class CompiledRules:
         defaults does not read them).
         """
         direction = _direction(traffic.direction)
+        if direction is None:  # Traffic rejects it; kept for the type checker
+            raise ValueError(f"unknown direction {traffic.direction!r}")
         steps = self._steps.get(direction)
         if steps is None:
             steps = self._steps[direction] = _compile(self.rules, direction, self.tags)

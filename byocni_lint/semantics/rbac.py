@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from byocni_lint.model.ids import id_segments
+
 UNKNOWN_MARKER = "{unknown}"
 """Stands, inside an ID, for a value that could not be resolved."""
 
@@ -158,8 +160,8 @@ def scope_covers(scope: str, resource_id: str) -> bool | None:
     a segment of the compared prefix (an unresolved value may even span several segments, so nothing
     after it can be aligned). A definite difference before the first unknown segment is still False.
     """
-    scope_segments = _segments(scope)
-    resource_segments = _segments(resource_id)
+    scope_segments = id_segments(scope)
+    resource_segments = id_segments(resource_id)
     if not (_below_subscriptions(scope_segments) and _below_subscriptions(resource_segments)):
         return None
     for scope_segment, resource_segment in zip(scope_segments, resource_segments):
@@ -168,11 +170,6 @@ def scope_covers(scope: str, resource_id: str) -> bool | None:
         if scope_segment.casefold() != resource_segment.casefold():
             return False
     return len(scope_segments) <= len(resource_segments)
-
-
-def _segments(resource_id: str) -> list[str]:
-    """Path segments of an ID; repeated and trailing slashes carry no meaning."""
-    return [segment for segment in resource_id.strip().split("/") if segment]
 
 
 def _below_subscriptions(segments: list[str]) -> bool:

@@ -85,7 +85,7 @@ class ArmReader:
                 continue
             key = self.key(claimed.path)
             templates.add(key)
-            plan = [override] if override else self._paired(claimed.path) or [None]
+            plan: list[Document | None] = [override] if override else [*self._paired(claimed.path)] or [None]
             paired.update(id(d) for d in plan if d is not None)
             yield from self._planned(claimed.path, document, plan)
             self.documents.pop(key, None)  # built: a later link to it reads it again
