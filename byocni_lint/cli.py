@@ -65,21 +65,23 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's description and exit.")
 @click.option("--show-fixes", is_flag=True, help="Add how to fix each finding to the text output.")
+@click.option("--check-installed-cli", is_flag=True,
+              help="Also run `az version -o json` and report an installed Azure CLI too old for BYOCNI scripts (BYO002).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for runs over many files (default: the number of cores; 1: one process).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress line on stderr.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
-def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, show_fixes, jobs, quiet,
-        debug, today):
+def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, show_fixes,
+        check_installed_cli, jobs, quiet, debug, today):
     """Lint AKS bring-your-own-CNI deployments (ARM templates) before they reach Azure.
 
     PATHS are files or folders (default: the current folder).
     """
     try:
         code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
-                    show_fixes, jobs, quiet)
+                    show_fixes, check_installed_cli, jobs, quiet)
     except click.UsageError:
         raise
     except RulebookError as exc:  # a bad rule file or parameter: the user's to fix, so no traceback
@@ -97,7 +99,7 @@ def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rul
 
 
 def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
-         show_fixes=False, jobs=None, quiet=False) -> int:
+         show_fixes=False, check_installed_cli=False, jobs=None, quiet=False) -> int:
     from byocni_lint.rulebook import load_rulebook
 
     if list_rules or explain:
@@ -133,7 +135,8 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
     rule_ids = tuple(load_rulebook())
     options = Options(select=_known_rules(_split_ids(select), rule_ids, "--select"),
                       ignore=_known_rules(_split_ids(ignore), rule_ids, "--ignore"),
-                      parameters=parameters, today=day, debug=debug, jobs=jobs or parallel.default_jobs())
+                      parameters=parameters, today=day, debug=debug, check_installed_cli=check_installed_cli,
+                      jobs=jobs or parallel.default_jobs())
     if parameters and not Path(parameters).is_file():
         raise click.BadParameter(f"no such parameters file: {parameters}", param_hint="--parameters")
     if output:

@@ -32,6 +32,7 @@ class Options:
     parameters: str | None = None
     today: date = field(default_factory=date.today)
     debug: bool = False  # re-raise internal errors instead of recording them
+    check_installed_cli: bool = False  # also judge the local `az` (az version -o json) for BYO002
     jobs: int = 1  # worker processes for runs over many files (see parallel.py); 1: in-process
 
 
@@ -83,11 +84,9 @@ class _Linter:
             return
         span = finding.location.span
         if finding.rule_id == UNRESOLVED:
-            key = (finding.location.path, span, finding.message)
-            self.unresolved.setdefault(key, (finding, set()))[1].update(finding.rules)
+            self.unresolved.setdefault((finding.location.path, span, finding.message), (finding, set()))[1].update(finding.rules)
             return
-        key = (finding.rule_id, finding.location.path, span, finding.message)
-        self.findings.setdefault(key, finding)
+        self.findings.setdefault((finding.rule_id, finding.location.path, span, finding.message), finding)
 
     def merged_notes(self) -> list[Finding]:
         """One note per unresolved value, naming every rule that needed it."""

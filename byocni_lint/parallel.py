@@ -3,9 +3,9 @@ worker process, and the parent merges the shards' results as if one process had 
 
 A shard keeps together the files that are linted together: a template with its parameters files
 (`X.json`, `X.parameters.json`, `X.template.json` share the name before the first dot, in one folder),
-a folder of another format. Shards are contiguous runs of each front end's sorted files and results are merged in shard order, so the
-report does not depend on which worker finished first. Small runs (a pre-commit batch) never get
-here: starting workers costs more than linting a handful of files.
+a folder of another format. Results are merged in shard order and sorted by a total order, so the
+report does not depend on which worker finished first. Small runs (a pre-commit batch) never get here:
+starting workers costs more than linting a handful of files.
 """
 from __future__ import annotations
 
@@ -56,24 +56,26 @@ def use_pool(jobs: int, files: int) -> bool:
 
 
 def shards(fronts: Sequence[FrontEnd], claimed: dict[str, list[ClaimedFile]], jobs: int) -> list[Shard]:
-    """Contiguous runs of each front end's files of about equal size, never splitting files that are
-    linted together (see _group_key)."""
+    """Shards of about equal size; files that may be linted together (see _group_key) always share a
+    shard, and each shard keeps the run's order of files."""
     total = sum(len(files) for files in claimed.values())
     target = max(1, -(-total // (jobs * SHARDS_PER_JOB)))
     result: list[Shard] = []
-    size = target  # start a new shard at once
+    sizes: list[int] = []
+    home: dict[tuple, int] = {}
     for index, front in enumerate(fronts):
-        last_key = None
         for claimed_file in claimed.get(front.name, ()):
-            key = _group_key(front.name, claimed_file.path)
-            if key != last_key and size >= target:
-                result.append([])
-                size = 0
-            if not result[-1] or result[-1][-1][0] != index:
-                result[-1].append((index, []))
-            result[-1][-1][1].append(claimed_file)
-            size += 1
-            last_key = key
+            key = (index, *_group_key(front.name, claimed_file.path))
+            if key not in home:
+                if not result or sizes[-1] >= target:
+                    result.append([])
+                    sizes.append(0)
+                home[key] = len(result) - 1
+            shard = result[home[key]]
+            if not shard or shard[-1][0] != index:
+                shard.append((index, []))
+            shard[-1][1].append(claimed_file)
+            sizes[home[key]] += 1
     return result
 
 

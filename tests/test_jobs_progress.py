@@ -83,7 +83,10 @@ def test_shards_keep_a_template_with_its_parameters_files():
     for shard_list in (parallel.shards(fronts, claimed, 2), parallel.shards(fronts, claimed, 64)):
         assert len(shard_list) > 1
         flat = [(index, c) for shard in shard_list for index, files in shard for c in files]
-        assert flat == in_order  # contiguous, in order
+        assert sorted(flat, key=in_order.index) == in_order  # every file once
+        for shard in shard_list:  # each in the run's order
+            mine = [(index, c) for index, files in shard for c in files]
+            assert mine == sorted(mine, key=in_order.index)
         homes = {}
         for number, shard in enumerate(shard_list):
             for index, files in shard:

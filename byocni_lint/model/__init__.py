@@ -8,6 +8,7 @@ here, once, so rules compare plain strings and never re-parse IDs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable
 
 from byocni_lint.model.ids import normalize_id, provider_suffix
@@ -89,6 +90,7 @@ def _field(container: object, key: object, prop: str, parent: "Field | Location"
     One closure per field and nothing else: a bulk run makes hundreds of thousands of these."""
     if isinstance(container, Unknown):
         return Field(container.child(key), property_path=prop, resolve=lambda: (_parent_location(parent), None))
+    actual: object
     if isinstance(container, dict):
         actual = property_name(container, str(key))
         value = container.get(actual) if actual is not None else None
@@ -138,8 +140,12 @@ def field_at(root: object, path: str, fallback: Location) -> Field:
         current = _field(container, key, walked, current)
         container = current.value
         if container is None:
-            return Field(None, property_path=path, resolve=lambda parent=current: (parent.location, None))
+            return Field(None, property_path=path, resolve=partial(_at_field, current))
     return current if isinstance(current, Field) else Field(root, fallback, None, "")
+
+
+def _at_field(field: "Field") -> tuple[Location, Location | None]:
+    return field.location, None
 
 
 def id_of(value: object) -> str | None:
@@ -200,6 +206,9 @@ class Cluster(Resource):
     """Principal IDs written for the control-plane identity (`identity.principalId`, `principalId` under a
     `userAssignedIdentities` key): exported templates carry them, and an assignment may reuse the value."""
     pools: list[AgentPool] = field(default_factory=list)
+    cli_version: Field | None = None
+    """The Azure CLI version that runs the `az aks create` declaring this cluster (a pin in a workflow,
+    image tag or pip install, located there), for BYO002; None when nothing pins it."""
 
     @property
     def is_byocni(self) -> bool:

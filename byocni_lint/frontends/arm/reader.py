@@ -85,7 +85,7 @@ class ArmReader:
                 continue
             key = self.key(claimed.path)
             templates.add(key)
-            plan: list[Document | None] = [override] if override else [*self._paired(claimed.path)] or [None]
+            plan = [override] if override else self._plans(claimed.path)
             paired.update(id(d) for d in plan if d is not None)
             yield from self._planned(claimed.path, document, plan)
             self.documents.pop(key, None)  # built: a later link to it reads it again
@@ -117,6 +117,10 @@ class ArmReader:
                              "(its $schema does not end in deploymentParameters.json#)", Location(named))
             return None
         return document
+
+    def _plans(self, template: Path) -> list[Document | None]:
+        """One evaluation per paired parameters file, or one on the template's own defaults."""
+        return list(self._paired(template)) or [None]
 
     def _paired(self, template: Path) -> list[Document]:
         paired = []
