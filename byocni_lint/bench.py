@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=20, metavar="K", help="cold-start pairs (default 20)")
     parser.add_argument("--small", type=int, default=2000, metavar="N", help="templates in the small bulk run")
     parser.add_argument("--large", type=int, default=10000, metavar="N", help="templates in the large bulk run")
+    parser.add_argument("--bicep-files", type=int, default=200, metavar="N", help="generated Bicep files (default 200)")
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus",
                         help="the shared corpus folder (default ../shared/corpus)")
     parser.add_argument("--only", action="append", metavar="NAME",
@@ -175,7 +176,22 @@ def big_template(bench: Bench) -> list[Row]:
 
 
 def bicep_tree(bench: Bench) -> list[Row]:
-    return [Row("Bicep tree", "not measured: no Bicep front end on this branch")]
+    """Generated Bicep files (a cluster and its network module per folder) through our own Bicep
+    front end (`--no-bicep-cli`: the compiler is never run here)."""
+    cluster = REPO / "fixtures" / "bicep" / "cluster"
+    if not cluster.is_dir():
+        return [Row("Bicep tree", "not measured: no fixtures/bicep (run from a source checkout)")]
+    folder = bench.scratch / "bicep"
+    main, network = (cluster / "main.bicep").read_text(), (cluster / "network.bicep").read_text()
+    for index in range(bench.args.bicep_files // 2):
+        sub = folder / f"cluster-{index:04d}"
+        sub.mkdir(parents=True)
+        (sub / "main.bicep").write_text(main.replace("'byocni'", f"'byocni-{index}'"), encoding="utf-8")
+        (sub / "network.bicep").write_text(network.replace("'aks-vnet'", f"'vnet-{index}'"), encoding="utf-8")
+    run = timed([*CLI, str(folder), "--no-bicep-cli", "--format", "json", "--fail-on", "never"])
+    files = json.loads(run.stdout)["summary"]["files"]
+    return [Row(f"Bicep tree ({files} files)", f"{run.wall:.2f} s, {files / run.wall:.0f} files/s, "
+                f"{run.peak_mib:.0f} MiB, cpu {run.cpu:.2f} s")]
 
 
 def terraform_tree(bench: Bench) -> list[Row]:

@@ -32,6 +32,8 @@ class Options:
     parameters: str | None = None
     today: date = field(default_factory=date.today)
     debug: bool = False  # re-raise internal errors instead of recording them
+    bicep: str | None = None  # the Bicep compiler named with --bicep
+    no_bicep_cli: bool = False  # our own Bicep front end even when a compiler is found
     check_installed_cli: bool = False  # also judge the local `az` (az version -o json) for BYO002
     jobs: int = 1  # worker processes for runs over many files (see parallel.py); 1: in-process
 
