@@ -50,6 +50,7 @@ class LintRun:
     unsupported: list[str] = field(default_factory=list)  # named files that no front end reads
     clusters: int = 0  # BYOCNI clusters found
     models: list = field(default_factory=list)  # kept only when asked (--format model)
+    files_read: frozenset = frozenset()  # resolved paths of every file read, which --output must not be
 
 
 def selected(rule_id: str, options: Options) -> bool:
@@ -107,10 +108,12 @@ class _Linter:
         from byocni_lint.discover import discover
         from byocni_lint.frontends import frontends
         from byocni_lint.frontends.run import Run
+        from byocni_lint.load.files import linted_roots
 
         fronts = frontends()
         found = discover(paths, fronts)
         run = Run(self.rulebook, self.options, self.add, self.attempt)
+        run.roots = linted_roots(paths)
         for folder in found.unreadable_folders:
             from byocni_lint.findings import Location
 
@@ -121,7 +124,8 @@ class _Linter:
         if started is not None:
             started(total)
         if not self.keep_models and parallel.use_pool(self.options.jobs, total):
-            for partial in parallel.lint_in_pool(self.options, fronts, found.claimed, self.options.jobs, advance):
+            for partial in parallel.lint_in_pool(self.options, fronts, found.claimed, self.options.jobs, advance,
+                                                  run.roots):
                 self.merge(partial, run)
         else:
             for front in fronts:
@@ -137,7 +141,8 @@ class _Linter:
                           key=lambda f: (*f.sort_key(), f.location.span or (), f.resource or "", f.property or ""))
         return LintRun(findings, self.rules_run(), sum(kinds.values()) + len(unreadable), found.missing,
                        self.internal_errors, dict(kinds), found.skipped_by_suffix(),
-                       [*found.unsupported, *run.unsupported], self.clusters, self.models)
+                       [*found.unsupported, *run.unsupported], self.clusters, self.models,
+                       frozenset(run.files_read))
 
     def lint_files(self, front: FrontEnd, files: list[ClaimedFile], run: Run,
                    advance: Callable[[int], None] | None = None) -> None:
@@ -175,7 +180,7 @@ class _Linter:
         return Partial(list(self.findings.values()),
                        [(key, first, rules) for key, (first, rules) in self.unresolved.items()],
                        list(self.internal_errors), dict(run.kinds), set(run.unreadable), list(run.unsupported),
-                       self.clusters)
+                       self.clusters, set(run.files_read))
 
     def merge(self, partial: Partial, run: Run) -> None:
         """Add a shard's results as this process would have added them itself."""
@@ -188,13 +193,15 @@ class _Linter:
         run.kinds.update(partial.kinds)
         run.unreadable |= partial.unreadable
         run.unsupported += partial.unsupported
+        run.files_read |= partial.files_read
         self.clusters += partial.clusters
 
     def check(self, model, display: str) -> None:
         from byocni_lint.checks.context import CheckContext
 
         for rule_id, check_function in self.checks.items():
-            context = CheckContext(self.rulebook[rule_id], self.options.today, model.format)
+            context = CheckContext(self.rulebook[rule_id], self.options.today, model.format,
+                                   limits=self.rulebook["BYO903"].params)
             self.attempt(display, rule_id, check_function, model, context)
             for finding in context.findings:
                 self.add(finding)
@@ -202,8 +209,14 @@ class _Linter:
     def attempt(self, path: str, stage: str, function, *args):
         """Run one stage for one file; a bug met there must not stop the other files and rules, so it is
         recorded (the CLI reports it and exits 2) unless --debug asks for the traceback."""
+        from byocni_lint.checks.context import CheckLimitExceeded
+
         try:
             return function(*args)
+        except CheckLimitExceeded as exc:
+            self.add(Finding("BYO903", self.rulebook["BYO903"].severity, str(exc), exc.location,
+                             fingerprint_key=str(exc)))
+            return None
         except Exception as exc:  # noqa: BLE001 - anything here is our bug: recorded, never silent
             if self.options.debug:
                 raise
@@ -216,7 +229,7 @@ def lint_paths(paths: list[str], options: Options | None = None, keep_models: bo
     return _Linter(options or Options(), keep_models).run(paths, advance, started)
 
 
-def lint_shard(options: Options, shard: list[tuple[int, list[ClaimedFile]]]) -> Partial:
+def lint_shard(options: Options, shard: list[tuple[int, list[ClaimedFile]]], roots: list | None = None) -> Partial:
     """A worker process's job: lint one shard, given as (front-end index, its files) pairs (parallel.py)."""
     from byocni_lint.frontends import frontends
     from byocni_lint.frontends.run import Run
@@ -224,6 +237,7 @@ def lint_shard(options: Options, shard: list[tuple[int, list[ClaimedFile]]]) -> 
     linter = _Linter(options, keep_models=False)
     fronts = frontends()
     run = Run(linter.rulebook, options, linter.add, linter.attempt)
+    run.roots = list(roots or ())  # the parent's linted folders: linked templates may come from them only
     for index, files in shard:
         linter.lint_files(fronts[index], files, run)
     return linter.partial(run)

@@ -45,6 +45,7 @@ class Partial:
     unreadable: set[str] = field(default_factory=set)
     unsupported: list[str] = field(default_factory=list)
     clusters: int = 0
+    files_read: set = field(default_factory=set)
 
 
 Shard = list[tuple[int, list["ClaimedFile"]]]
@@ -87,7 +88,7 @@ def _group_key(front: str, path: Path) -> tuple[str, str]:
 
 
 def lint_in_pool(options: Options, fronts: Sequence[FrontEnd], claimed: dict[str, list[ClaimedFile]], jobs: int,
-                 advance: Callable[[int], None] | None = None) -> list[Partial]:
+                 advance: Callable[[int], None] | None = None, roots: Sequence[Path] = ()) -> list[Partial]:
     """Each shard's Partial, in shard order; `advance(n)` is called as shards of n files finish."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -99,7 +100,7 @@ def lint_in_pool(options: Options, fronts: Sequence[FrontEnd], claimed: dict[str
     # fork: the workers start with the parent's imports and rulebook, in milliseconds.
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context) as pool:
-        futures = [pool.submit(lint_shard, options, shard) for shard in work]
+        futures = [pool.submit(lint_shard, options, shard, list(roots)) for shard in work]
         sizes = {future: sum(len(files) for _, files in shard) for future, shard in zip(futures, work)}
         pending = set(futures)
         while pending:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from byocni_lint.checks import check
-from byocni_lint.checks.context import CheckContext, and_list
+from byocni_lint.checks.context import CheckContext, CheckLimitExceeded, and_list
 from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Location, Severity
 from byocni_lint.model import Cluster, Field, Model, NetworkSecurityGroup, Resource, RouteTable, SecurityRule, Subnet
@@ -235,9 +235,15 @@ def _decide(ctx: CheckContext, rules: Sequence[nsg.SecurityRule], flows: Iterabl
     by_rule: dict[int, _Denial] = {}
     as_allow: dict[int, nsg.SecurityRule] = {}
     compiled: dict[tuple[int, ...], nsg.CompiledRules] = {}
+    work, budget = 0, int(ctx.limits["max_nsg_rule_evaluations"])
     for traffic in flows:
         remaining = list(rules)
         while True:
+            work += len(remaining) + 1  # each evaluation may visit every rule
+            if work > budget:
+                raise CheckLimitExceeded(f"{ctx.spec.id} stopped: NSG {group.name} needs more than {budget} rule "
+                                         "evaluations (BYO903 max_nsg_rule_evaluations), so it was not checked completely",
+                                         group.location)
             key = tuple(map(id, remaining))
             if key not in compiled:
                 compiled[key] = nsg.compile_rules((*remaining, *nsg.default_rules()), tags)
