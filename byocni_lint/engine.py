@@ -10,6 +10,7 @@ BYO901 notes about the same value from several rules become one note naming ever
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -100,7 +101,13 @@ class _Linter:
                                  fingerprint_key=f"{first.fingerprint_key}|{first.message}"))
         return notes
 
-    def run(self, paths: list[str]) -> LintRun:
+    def run(self, paths: list[str], advance: Callable[[int], None] | None = None,
+            started: Callable[[int], None] | None = None) -> LintRun:
+        """Lint `paths`; `started(total)` once the files are known, `advance(n)` as n more are done.
+
+        One process: every model is linked against every other file of the run (model/link.py), and a
+        model cannot yet cross to another process (its fields hold closures); shards linked apart would
+        judge split deployments differently from one process."""
         from byocni_lint.discover import discover
         from byocni_lint.frontends import frontends
         from byocni_lint.frontends.run import Run
@@ -117,7 +124,9 @@ class _Linter:
             run.problem("BYO900", "cannot read folder: permission denied or not a folder", Location(folder))
         for claimed in (c for files in found.claimed.values() for c in files):
             run.kinds[claimed.display] = claimed.kind
-        checked = self.build(fronts, found.claimed, run)
+        if started is not None:
+            started(sum(len(files) for files in found.claimed.values()))
+        checked = self.build(fronts, found.claimed, run, advance)
         context, missing_context = self.context(fronts, found, checked)
         linker = RunLinker([model for model, _ in checked] + context)
         models = []
@@ -130,28 +139,45 @@ class _Linter:
             run.kinds.pop(display, None)
         unreadable = {path for path in run.unreadable if path not in run.kinds}
         kinds = Counter(run.kinds.values())
-        findings = sorted([*self.findings.values(), *self.merged_notes()], key=Finding.sort_key)
+        # A total order, so that ties of the reported key never depend on the order files were read in.
+        findings = sorted([*self.findings.values(), *self.merged_notes()],
+                          key=lambda f: (*f.sort_key(), f.location.span or (), f.resource or "", f.property or ""))
         clusters = sum(1 for model, _ in checked for cluster in model.clusters if cluster.is_byocni)
         return LintRun(findings, self.rules_run(), sum(kinds.values()) + len(unreadable),
                        [*found.missing, *missing_context], self.internal_errors, dict(kinds),
                        found.skipped_by_suffix(), [*found.unsupported, *run.unsupported], clusters, models,
                        files_read=frozenset(run.files_read), context_files=len(context))
 
-    def build(self, fronts, claimed: dict, run) -> list[tuple]:
-        """Every unit's model with the file it is about, in front-end order."""
+    def build(self, fronts, claimed: dict, run, advance: Callable[[int], None] | None = None) -> list[tuple]:
+        """Every unit's model with the file it is about, in front-end order. Units are built as the
+        front end yields them, so it can drop each parse tree once its unit is built: only models stay."""
         built = []
         for front in fronts:
             files = claimed.get(front.name)
             if not files:
                 continue
-            units = self.attempt(files[0].display, f"reading {front.name} files", _read_all, front, files, run)
-            for unit in units or ():
+            done = 0
+            for unit in self._units(front, files, run):
                 model = self.attempt(unit.display, "evaluation", unit.build)
+                if advance is not None and done < len(files):
+                    done += 1
+                    advance(1)
                 if model is not None:
                     model.format = unit.format
                     self.report_only[id(model)] = unit.report_only
                     built.append((model, unit.display))
+            if advance is not None and done < len(files):
+                advance(len(files) - done)
         return built
+
+    def _units(self, front, files: list, run) -> Iterator:
+        """The front end's units one at a time; a bug while reading is recorded like any other stage."""
+        units = iter(self.attempt(files[0].display, f"reading {front.name} files", front.read, files, run) or ())
+        while True:
+            unit = self.attempt(files[0].display, f"reading {front.name} files", next, units, None)
+            if unit is None:
+                return
+            yield unit
 
     def context(self, fronts, found, checked: list[tuple]) -> tuple[list, list[str]]:
         """Models of the context files for linking, without those already read as given paths; what
@@ -215,10 +241,6 @@ def _unit_key(model) -> tuple:
     return _resolved(model.source), _resolved(model.parameters_source)
 
 
-def lint_paths(paths: list[str], options: Options | None = None, keep_models: bool = False) -> LintRun:
-    return _Linter(options or Options(), keep_models).run(paths)
-
-
-def _read_all(front, files, run) -> list:
-    """Every unit a front end yields, so that a bug in the middle of its reading is caught in one place."""
-    return list(front.read(files, run))
+def lint_paths(paths: list[str], options: Options | None = None, keep_models: bool = False,
+               advance: Callable[[int], None] | None = None, started: Callable[[int], None] | None = None) -> LintRun:
+    return _Linter(options or Options(), keep_models).run(paths, advance, started)

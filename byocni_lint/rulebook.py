@@ -40,13 +40,35 @@ def rules_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "rules"
 
 
+RULEBOOK_JSON = Path(__file__).with_name("data") / "rulebook.json"
+"""The shipped rule files, parsed: generated from rules/*.yaml by `python -m byocni_lint.tools.generate_data`."""
+_SHIPPED_RULES = rules_dir()
+
+
 def load_rulebook(directory: Path | None = None) -> dict[str, RuleSpec]:
+    """The rule catalogue of `directory` (default: rules_dir()). The shipped rules come from their
+    generated JSON form (no YAML parser at start-up, no cache to keep fresh); any other folder's rule
+    files are parsed as YAML."""
     directory = directory or rules_dir()
-    files = sorted(directory.glob("BYO*.yaml"))
-    if not files:
+    if directory == _SHIPPED_RULES:
+        import json
+
+        try:
+            entries = json.loads(RULEBOOK_JSON.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RulebookError(f"{RULEBOOK_JSON}: {exc}") from exc
+    else:
+        entries = parse_rule_files(sorted(directory.glob("BYO*.yaml")))
+    return specs_of(entries, directory)
+
+
+def specs_of(entries: list[tuple[str, object]], directory: Path) -> dict[str, RuleSpec]:
+    """RuleSpecs from (file name, parsed content) pairs, each validated; errors name the rule file."""
+    if not entries:
         raise RulebookError(f"no rule files found in {directory}")
     specs: dict[str, RuleSpec] = {}
-    for path, raw in zip(files, _read_rule_files(files)):
+    for name, raw in entries:
+        path = directory / name
         missing = [key for key in _REQUIRED if not isinstance(raw, dict) or key not in raw]
         if missing:
             raise RulebookError(f"{path}: missing {', '.join(missing)}")
@@ -68,79 +90,15 @@ def load_rulebook(directory: Path | None = None) -> dict[str, RuleSpec]:
     return specs
 
 
-_MAX_CACHE_BYTES = 1_000_000  # the shipped rules' cache is about 60 KB
-
-
-def _read_rule_files(files: list[Path]) -> list[object]:
-    """The parsed rule files, through a JSON cache keyed by their paths and contents.
-
-    The linter runs on every commit: importing and running a YAML parser for sixteen small files
-    costs about as much as starting Python, so, like ruff and pre-commit, it keeps a cache (under
-    $XDG_CACHE_HOME or ~/.cache) and reads YAML only when a rule file changed. CI may restore a shared
-    ~/.cache, so the cache is never trusted: it is read as a bounded regular file (a FIFO cannot hang
-    the run), and used only if it has the shape of these rule files and agrees with their texts on
-    every rule's id and severity (a forged cache cannot turn errors into notes); otherwise it is rebuilt.
-    """
-    import json
-    import os
-    import zlib  # two 32-bit checksums make a 64-bit key; hashlib alone costs milliseconds to import
-
-    from byocni_lint.load.files import FileProblem, read_bytes
-
-    try:
-        texts = [path.read_text(encoding="utf-8") for path in files]
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulebookError(f"cannot read the rule files: {exc}") from exc
-    listing = "".join(f"{path.resolve()}|{zlib.crc32(text.encode())}|{len(text)}\n"
-                      for path, text in zip(files, texts)).encode()
-    cache_root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "byocni-lint"
-    cache = cache_root / f"rules-{zlib.crc32(listing):08x}{zlib.adler32(listing):08x}.json"
-    try:
-        cached = json.loads(read_bytes(cache, _MAX_CACHE_BYTES))
-        if _agrees(cached, texts):
-            return cached
-    except (FileProblem, ValueError, RecursionError):
-        pass
-    parsed = _parse_yaml(files)
-    try:
-        cache_root.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(parsed), encoding="utf-8")
-        os.replace(temporary, cache)
-        for stale in cache_root.glob("rules-*.json"):  # one cache, not one per rules version ever seen
-            if stale != cache:
-                stale.unlink()
-    except (OSError, TypeError, ValueError):
-        pass  # a read-only home or a value JSON cannot hold: just parse YAML every time
-    return parsed
-
-
-def _agrees(cached: object, texts: list[str]) -> bool:
-    """Whether a cache holds one rule per file, each with the id and severity its YAML text states."""
-    import re
-
-    if not isinstance(cached, list) or len(cached) != len(texts):
-        return False
-    for raw, text in zip(cached, texts):
-        if not isinstance(raw, dict) or not all(isinstance(raw.get(key), str) for key in _REQUIRED):
-            return False
-        if not isinstance(raw.get("params", {}), (dict, type(None))):
-            return False
-        for key in ("id", "severity"):
-            stated = re.search(rf"^{key}:[ \t]*['\"]?([A-Za-z0-9_-]+)", text, re.MULTILINE)
-            if stated is None or stated.group(1) != raw[key]:
-                return False
-    return True
-
-
-def _parse_yaml(files: list[Path]) -> list[object]:
+def parse_rule_files(files: list[Path]) -> list[tuple[str, object]]:
+    """Each rule file's name and parsed YAML content (what the generated JSON holds for the shipped rules)."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
     parsed = []
     for path in files:
         try:
-            parsed.append(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))
+            parsed.append((path.name, yaml.load(path.read_text(encoding="utf-8"), Loader=loader)))
         except (OSError, yaml.YAMLError) as exc:
             raise RulebookError(f"{path}: {exc}") from exc
     return parsed

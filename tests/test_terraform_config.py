@@ -334,11 +334,13 @@ def test_local_module_folder_is_not_linted_as_a_root(tmp_path):
 
 
 def test_benchmark_terraform_tree_is_a_clean_byocni_configuration(tmp_path):
+    import argparse
+
     from byocni_lint import bench
 
-    ((label, timing, findings),) = bench._terraform_tree(tmp_path / "tf", 1)
-    assert findings == "0 findings" and timing.endswith(" ms")
-    run = lints_clean(tmp_path / "tf", files=2)
+    (row,) = bench.terraform_tree(bench.Bench(argparse.Namespace(runs=1), tmp_path))
+    assert row.measured.endswith(" ms, 0 findings")
+    run = lints_clean(tmp_path / "terraform", files=2)
     assert run.clusters == 1
 
 

@@ -217,10 +217,14 @@ def _decide(ctx: CheckContext, rules: Sequence[nsg.SecurityRule], flows: Iterabl
     The evaluator names the first deciding Deny. To name the later ones too, a reported Deny is
     replaced by an Allow of the same match, so its packets count as decided and the rest meets the
     later rules as in Azure; a Deny that may not be deployed is dropped instead, since without it
-    later rules decide its packets.
+    later rules decide its packets. Each rule list met on the way is compiled once for all flows.
+    An evaluation past the rule's `max_nsg_steps` leaves its flow unknown (a note), never passed.
     """
+    max_steps = int(ctx.params["max_nsg_steps"])
     outcome = _Outcome()
     by_rule: dict[int, _Denial] = {}
+    as_allow: dict[int, nsg.SecurityRule] = {}
+    compiled: dict[tuple[int, ...], nsg.CompiledRules] = {}
     work, budget = 0, int(ctx.limits["max_nsg_rule_evaluations"])
     for traffic in flows:
         remaining = list(rules)
@@ -230,7 +234,14 @@ def _decide(ctx: CheckContext, rules: Sequence[nsg.SecurityRule], flows: Iterabl
                 raise CheckLimitExceeded(f"{ctx.spec.id} stopped: NSG {group.name} needs more than {budget} rule "
                                          "evaluations (BYO903 max_nsg_rule_evaluations), so it was not checked completely",
                                          group.location)
-            verdict = nsg.evaluate((*remaining, *nsg.default_rules()), traffic, tags)
+            key = tuple(map(id, remaining))
+            if key not in compiled:
+                compiled[key] = nsg.compile_rules((*remaining, *nsg.default_rules()), tags)
+            try:
+                verdict = compiled[key].evaluate(traffic, max_steps, describe_defaults=False)
+            except nsg.StepLimit as stopped:
+                outcome.unknown.append(nsg.Verdict("unknown", stopped.rule, reason=str(stopped)))
+                break
             if verdict.outcome == "allowed" or verdict.rule is None or verdict.rule.default:
                 break
             if verdict.outcome == "unknown":
@@ -244,9 +255,10 @@ def _decide(ctx: CheckContext, rules: Sequence[nsg.SecurityRule], flows: Iterabl
             if _maybe_absent(verdict.rule.ref, group):
                 del remaining[index]
             else:
-                remaining[index] = replace(verdict.rule, access="Allow")
+                if id(verdict.rule) not in as_allow:
+                    as_allow[id(verdict.rule)] = replace(verdict.rule, access="Allow")
+                remaining[index] = as_allow[id(verdict.rule)]
     return outcome
-
 
 def _describe(parts: Sequence[nsg.Traffic], names: dict[tuple[Network, ...], str] | None = None) -> str:
     """Denied flows in words: `UDP from 10.10.1.0/24 to 10.10.1.0/24 inbound`, `all traffic from ...`."""

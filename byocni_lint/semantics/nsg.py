@@ -44,6 +44,14 @@ Decisions where Azure's documentation is silent
     - The platform exemption of 168.63.129.16 and 169.254.169.254 is not modelled; a caller that
       asks about those addresses gets the answer the rules give.
     - evaluate() applies exactly the rules it is given, so pass `(*rules, *default_rules())`.
+
+Speed
+    A check asks many flows of one NSG. compile_rules() turns the rules into their regions once
+    (integer intervals, no `ipaddress` objects in the loop); what a rule's fields match is cached
+    run-wide by the fields' content and the VirtualNetwork tag, so identical NSGs in many files are
+    compiled once. Evaluation counts interval operations (boxes met times their spans); past
+    `max_steps` it raises StepLimit, so
+    a hostile 800-rule NSG ends quickly with a located "could not check" instead of running on.
 """
 from __future__ import annotations
 
@@ -51,6 +59,7 @@ import ipaddress
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 PortRange = tuple[int, int]
@@ -161,6 +170,10 @@ class Verdict:
 
 def default_rules() -> tuple[SecurityRule, ...]:
     """Azure's six built-in rules (aks-facts 6.2); templates never contain them."""
+    return _DEFAULT_RULES
+
+
+def _make_default_rules() -> tuple[SecurityRule, ...]:
 
     def rule(name: str, priority: int, direction: str, source: str, destination: str,
              access: str) -> SecurityRule:
@@ -195,17 +208,78 @@ class _Region:
     doubt: _Doubt | None
 
 
-def evaluate(rules: Sequence[SecurityRule], traffic: Traffic, tags: Tags) -> Verdict:
+DEFAULT_MAX_STEPS = 1_000_000
+"""Interval operations one evaluation may make; real NSGs need a few thousand."""
+
+
+class StepLimit(Exception):
+    """An evaluation needed more than its step budget; `rule` is the rule it had reached."""
+
+    def __init__(self, rule: SecurityRule, max_steps: int) -> None:
+        super().__init__(f"evaluating the NSG stopped at rule {rule.name!r} after {max_steps} steps")
+        self.rule = rule
+        self.max_steps = max_steps
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One rule in evaluation order, with its region and access resolved."""
+
+    rule: SecurityRule
+    region: _Region
+    allows: bool
+
+
+class CompiledRules:
+    """An NSG's rules (include default_rules()) compiled for one Tags, ready to answer many flows."""
+
+    def __init__(self, rules: Sequence[SecurityRule], tags: Tags) -> None:
+        self.rules = tuple(rules)
+        self.tags = tags
+        self._steps: dict[str, list[_Step]] = {}
+
+    def evaluate(self, traffic: Traffic, max_steps: int = DEFAULT_MAX_STEPS,
+                 describe_defaults: bool = True) -> Verdict:
+        """First-match-wins evaluation for `traffic`; raises StepLimit past `max_steps` steps.
+
+        With `describe_defaults=False` a denial by a default rule comes without its `denied` parts
+        (turning boxes back into networks is the costly part, and a caller that stops at the
+        defaults does not read them).
+        """
+        direction = _direction(traffic.direction)
+        if direction is None:  # Traffic rejects it; kept for the type checker
+            raise ValueError(f"unknown direction {traffic.direction!r}")
+        steps = self._steps.get(direction)
+        if steps is None:
+            steps = self._steps[direction] = _compile(self.rules, direction, self.tags)
+        return _run(steps, traffic, direction, max_steps, describe_defaults)
+
+
+def compile_rules(rules: Sequence[SecurityRule], tags: Tags) -> CompiledRules:
+    """`rules` compiled for `tags`; each direction is compiled when first asked about."""
+    return CompiledRules(rules, tags)
+
+
+def evaluate(rules: Sequence[SecurityRule], traffic: Traffic, tags: Tags,
+             max_steps: int = DEFAULT_MAX_STEPS) -> Verdict:
     """First-match-wins evaluation of `rules` (include default_rules()) for `traffic`."""
-    direction = _direction(traffic.direction)
+    return CompiledRules(rules, tags).evaluate(traffic, max_steps)
+
+
+def _run(steps: list[_Step], traffic: Traffic, direction: str, max_steps: int,
+         describe_defaults: bool = True) -> Verdict:
     pending: list[tuple[Box, tuple[_Doubt, ...]]] = [(box, ()) for box in _traffic_boxes(traffic)]
     first_unknown: _Doubt | None = None
-    for rule in _in_order(rules, direction):
-        region = _region(rule, tags, rules)
-        allows = _access(rule.access) == "allow"
+    budget = max_steps
+    for step in steps:
+        region, allows = step.region, step.allows
+        weight = len(region.certain) + (len(region.possible) if region.doubt else 0)
         denied: list[Box] = []
         undecided: list[tuple[Box, tuple[_Doubt, ...]]] = []
         for box, doubts in pending:
+            budget -= weight * (len(box[0]) + len(box[1]) + len(box[3]) + len(box[4]))
+            if budget < 0:
+                raise StepLimit(step.rule, max_steps)
             matched, rest = _cut(box, region.certain)
             undecided += [(part, doubts) for part in rest]
             if not matched:
@@ -216,7 +290,9 @@ def evaluate(rules: Sequence[SecurityRule], traffic: Traffic, tags: Tags) -> Ver
             elif not allows:
                 denied += matched
         if denied:
-            return Verdict("denied", rule, _as_traffic(denied, direction.capitalize()))
+            if step.rule.default and not describe_defaults:
+                return Verdict("denied", step.rule)
+            return Verdict("denied", step.rule, _as_traffic(denied, direction.capitalize()))
         pending = _mark_doubtful(undecided, region) if region.doubt else undecided
     if first_unknown:
         return Verdict("unknown", first_unknown.rule, reason=first_unknown.reason)
@@ -242,26 +318,66 @@ def _mark_doubtful(pending: list[tuple[Box, tuple[_Doubt, ...]]],
 
 # --- rules -> regions ---------------------------------------------------------------------------
 
-def _in_order(rules: Sequence[SecurityRule], direction: str) -> list[SecurityRule]:
-    """Rules that may apply in `direction`, by priority; unknown priorities first (any slot)."""
+def _compile(rules: tuple[SecurityRule, ...], direction: str, tags: Tags) -> list[_Step]:
+    """The rules that may apply in `direction`, by priority (unknown priorities first, in any slot),
+    each with its region."""
     applicable = [r for r in rules if _direction(r.direction) in (direction, None)]
-    return sorted(applicable, key=lambda r: -1 if r.priority is None else r.priority)
+    ordered = sorted(applicable, key=lambda r: -1 if r.priority is None else r.priority)
+    by_priority: dict[int | None, list[SecurityRule]] = {}
+    for rule in rules:
+        by_priority.setdefault(rule.priority, []).append(rule)
+    space = _address_spans(tags.virtual_network) if tags.virtual_network is not None else None
+    return [_Step(rule, _region(rule, space, by_priority[rule.priority]), _access(rule.access) == "allow")
+            for rule in ordered]
 
 
-def _region(rule: SecurityRule, tags: Tags, rules: Sequence[SecurityRule]) -> _Region:
+@dataclass(frozen=True)
+class _Match:
+    """What a rule's fields match, apart from its priority, direction and access."""
+
+    certain: tuple[Box, ...]
+    possible: tuple[Box, ...]
+    reasons: tuple[str, ...]
+
+
+_MATCHES: dict[tuple, _Match] = {}
+_MAX_CACHED = 20_000
+"""Enough for every distinct rule of a large run; past it the cache starts afresh (memory stays flat)."""
+
+
+def _region(rule: SecurityRule, space: Spans | None, same_priority: list[SecurityRule]) -> _Region:
     reasons: list[str] = []
     if rule.priority is None:
         reasons.append("has an unknown priority")
-    elif _shares_priority(rule, rules):
+    elif _shares_priority(rule, same_priority):
         reasons.append(f"shares priority {rule.priority} with a rule of other access")
     if _direction(rule.direction) is None:
         reasons.append("has an unknown direction")
     if _access(rule.access) is None:
         reasons.append("has an unknown access")
     whole_rule_doubt = bool(reasons)
+    match = _match(rule, space)
+    reasons += match.reasons
+    doubt = _Doubt(rule, f"rule {rule.name!r} " + "; ".join(reasons),
+                   may_deny=_access(rule.access) != "allow") if reasons else None
+    return _Region(certain=() if whole_rule_doubt else match.certain, possible=match.possible, doubt=doubt)
 
-    sources = _addresses(rule.source_prefixes, rule.source_asgs, tags, "source", reasons)
-    destinations = _addresses(rule.destination_prefixes, rule.destination_asgs, tags,
+
+def _match(rule: SecurityRule, space: Spans | None) -> _Match:
+    key = (rule.protocol, rule.source_prefixes, rule.source_ports, rule.destination_prefixes,
+           rule.destination_ports, rule.source_asgs, rule.destination_asgs, space)
+    match = _MATCHES.get(key)
+    if match is None:
+        if len(_MATCHES) >= _MAX_CACHED:
+            _MATCHES.clear()
+        match = _MATCHES[key] = _compute_match(rule, space)
+    return match
+
+
+def _compute_match(rule: SecurityRule, space: Spans | None) -> _Match:
+    reasons: list[str] = []
+    sources = _addresses(rule.source_prefixes, rule.source_asgs, space, "source", reasons)
+    destinations = _addresses(rule.destination_prefixes, rule.destination_asgs, space,
                               "destination", reasons)
     protocols = _protocols(rule.protocol, reasons)
     source_ports = _ports(rule.source_ports, "source", reasons)
@@ -270,11 +386,7 @@ def _region(rule: SecurityRule, tags: Tags, rules: Sequence[SecurityRule]) -> _R
     portless = _meet(possible[2], _PORTLESS)
     if portless and (possible[3], possible[4]) != (ALL_PORTS, ALL_PORTS):
         reasons.append("restricts ports, which Azure does not define for Icmp, Esp and Ah")
-
-    doubt = _Doubt(rule, f"rule {rule.name!r} " + "; ".join(reasons),
-                   may_deny=_access(rule.access) != "allow") if reasons else None
-    return _Region(certain=() if whole_rule_doubt else _rule_boxes(certain, surely=True),
-                   possible=_rule_boxes(possible, surely=False), doubt=doubt)
+    return _Match(_rule_boxes(certain, surely=True), _rule_boxes(possible, surely=False), tuple(reasons))
 
 
 def _rule_boxes(dims: tuple[Spans, ...], surely: bool) -> tuple[Box, ...]:
@@ -289,16 +401,16 @@ def _rule_boxes(dims: tuple[Spans, ...], surely: bool) -> tuple[Box, ...]:
     return tuple(box for box in boxes if all(box))
 
 
-def _shares_priority(rule: SecurityRule, rules: Sequence[SecurityRule]) -> bool:
+def _shares_priority(rule: SecurityRule, same_priority: list[SecurityRule]) -> bool:
     """True if another rule of this direction has the same priority and may differ in access."""
     return any(
-        other is not rule and other.priority == rule.priority
+        other is not rule
         and _direction(other.direction) in (_direction(rule.direction), None)
         and (_access(other.access) != _access(rule.access) or _access(rule.access) is None)
-        for other in rules)
+        for other in same_priority)
 
 
-def _addresses(entries: tuple[str, ...] | None, asgs: bool, tags: Tags, side: str,
+def _addresses(entries: tuple[str, ...] | None, asgs: bool, space: Spans | None, side: str,
                reasons: list[str]) -> tuple[Spans, Spans]:
     """(certain, possible) address spans of one side of a rule; appends why they differ."""
     if asgs:
@@ -310,13 +422,14 @@ def _addresses(entries: tuple[str, ...] | None, asgs: bool, tags: Tags, side: st
     certain: list[Spans] = []
     possible: list[Spans] = []
     for entry in entries:
-        sure, maybe = _prefix(str(entry), tags, reasons)
+        sure, maybe = _prefix(str(entry), space, reasons)
         certain.append(sure)
         possible.append(maybe)
     return _union(certain), _union(possible)
 
 
-def _prefix(entry: str, tags: Tags, reasons: list[str]) -> tuple[Spans, Spans]:
+def _prefix(entry: str, space: Spans | None, reasons: list[str]) -> tuple[Spans, Spans]:
+    """(certain, possible) spans of one prefix entry; `space` is the VirtualNetwork tag's (None: unknown)."""
     tag = entry.strip().lower().replace("_", "")
     if tag in ("*", "any"):
         return _EVERYWHERE, _EVERYWHERE
@@ -324,11 +437,10 @@ def _prefix(entry: str, tags: Tags, reasons: list[str]) -> tuple[Spans, Spans]:
         spans = _address_spans(AZURE_LOAD_BALANCER)
         return spans, spans
     if tag in ("virtualnetwork", "internet"):
-        if tags.virtual_network is None:
+        if space is None:
             reasons.append(f"uses {entry!r} while the VNet address space is unknown")
             return _NOWHERE, _EVERYWHERE if tag == "virtualnetwork" else _PUBLIC
-        vnet = _address_spans(tags.virtual_network)
-        spans = vnet if tag == "virtualnetwork" else _minus(_PUBLIC, vnet)
+        spans = space if tag == "virtualnetwork" else _minus(_PUBLIC, space)
         return spans, spans
     try:
         spans = _address_spans([ipaddress.ip_network(entry.strip(), strict=False)])
@@ -422,12 +534,17 @@ def _as_traffic(boxes: Iterable[Box], direction: str) -> tuple[Traffic, ...]:
 
 
 def _address_spans(networks: Iterable[Network]) -> Spans:
-    return _spans(
-        (int(n.network_address) + (_V6_BASE if n.version == 6 else 0),
-         int(n.broadcast_address) + (_V6_BASE if n.version == 6 else 0))
-        for n in networks)
+    return _spans(map(_network_span, networks))
 
 
+@lru_cache(maxsize=4096)
+def _network_span(network: Network) -> tuple[int, int]:
+    """Where a network lies on the number line (cached: the same prefixes come back flow after flow)."""
+    offset = _V6_BASE if network.version == 6 else 0
+    return int(network.network_address) + offset, int(network.broadcast_address) + offset
+
+
+@lru_cache(maxsize=4096)
 def _networks(spans: Spans) -> tuple[Network, ...]:
     networks: list[Network] = []
     for lo, hi in spans:
@@ -456,8 +573,20 @@ def _union(many: Iterable[Spans]) -> Spans:
 
 
 def _meet(a: Spans, b: Spans) -> Spans:
-    return tuple((max(lo, blo), min(hi, bhi))
-                 for lo, hi in a for blo, bhi in b if max(lo, blo) <= min(hi, bhi))
+    if len(a) == 1 and len(b) == 1:  # the common case, without the generator
+        lo, hi = max(a[0][0], b[0][0]), min(a[0][1], b[0][1])
+        return ((lo, hi),) if lo <= hi else ()
+    met: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(a) and j < len(b):  # both sorted: one merge pass
+        (lo, hi), (blo, bhi) = a[i], b[j]
+        if max(lo, blo) <= min(hi, bhi):
+            met.append((max(lo, blo), min(hi, bhi)))
+        if hi < bhi:
+            i += 1
+        else:
+            j += 1
+    return tuple(met)
 
 
 def _minus(a: Spans, b: Spans) -> Spans:
@@ -477,16 +606,23 @@ def _minus(a: Spans, b: Spans) -> Spans:
 
 
 def _split(box: Box, region: Box) -> tuple[Box | None, list[Box]]:
-    """(box ∩ region, disjoint boxes covering box − region)."""
+    """(box ∩ region, disjoint boxes covering box − region).
+
+    Spans are canonical (sorted, disjoint, non-adjacent), so a dimension whose meet equals the
+    box's own spans leaves nothing outside, and equal spans need no work at all.
+    """
     outside: list[Box] = []
     inside = list(box)
     for dim, spans in enumerate(region):
-        beyond = _minus(inside[dim], spans)
-        if beyond:
-            outside.append((*inside[:dim], beyond, *inside[dim + 1:]))
-        inside[dim] = _meet(inside[dim], spans)
-        if not inside[dim]:
+        mine = inside[dim]
+        if mine == spans:
+            continue
+        met = _meet(mine, spans)
+        if not met:
             return None, [box]
+        if met != mine:
+            outside.append((*inside[:dim], _minus(mine, spans), *inside[dim + 1:]))
+            inside[dim] = met
     return tuple(inside), outside
 
 
@@ -510,3 +646,5 @@ _PUBLIC: Spans = _minus(_EVERYWHERE, _address_spans(ipaddress.ip_network(text) f
     "::/3", "4000::/2", "8000::/1",                                     # IPv6 outside 2000::/3
 )))
 """Public unicast space: what the Internet tag covers before the VNet is taken out."""
+
+_DEFAULT_RULES = _make_default_rules()

@@ -21,8 +21,9 @@ Scopes (aks-facts 7.5)
     sit below them is not written in any deployment file. So is an ID that carries the placeholder
     `{unknown}` (an unresolved value) where the comparison needs it.
 
-Built-in roles are read from `byocni_lint/data/builtin_roles.yaml` on first use; that file says
-where its data comes from and which roles it holds.
+Built-in roles are listed in `byocni_lint/data/builtin_roles.yaml`, which says where its data comes
+from and which roles it holds; the linter reads its generated JSON form `builtin_roles.json`
+(`python -m byocni_lint.tools.generate_data`) on first use, so no YAML parser runs at lint time.
 """
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ from byocni_lint.model.ids import id_segments
 UNKNOWN_MARKER = "{unknown}"
 """Stands, inside an ID, for a value that could not be resolved."""
 
-_BUILTIN_ROLES_FILE = Path(__file__).resolve().parents[1] / "data" / "builtin_roles.yaml"
+BUILTIN_ROLES_YAML = Path(__file__).resolve().parents[1] / "data" / "builtin_roles.yaml"
+BUILTIN_ROLES_JSON = BUILTIN_ROLES_YAML.with_suffix(".json")
 _GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _ROLE_DEFINITION_ID = re.compile(rf"(?:(?:.*/)?roleDefinitions/)?({_GUID})", re.IGNORECASE)
 
@@ -112,10 +114,9 @@ def builtin_roles() -> dict[str, RolePermissions]:
 
 @lru_cache(maxsize=1)
 def _builtin_roles() -> dict[str, RolePermissions]:
-    import yaml  # deferred: only templates that assign roles pay for parsing the table
+    import json  # deferred: only templates that assign roles read the table
 
-    with _BUILTIN_ROLES_FILE.open(encoding="utf-8") as stream:
-        entries = yaml.safe_load(stream)["roles"]
+    entries = json.loads(BUILTIN_ROLES_JSON.read_text(encoding="utf-8"))
     roles = (
         RolePermissions(
             id=entry["id"].lower(),

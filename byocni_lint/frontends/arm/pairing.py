@@ -20,10 +20,17 @@ class FolderIndex:
     def __init__(self) -> None:
         self._names: dict[Path, dict[str, str]] = {}
         self._by_stem: dict[Path, dict[str, list[str]]] = {}
+        self._keys: dict[Path, Path] = {}
+
+    def _key(self, folder: Path) -> Path:
+        """The folder's resolved path, resolved once (each resolve is a system call per component)."""
+        if folder not in self._keys:
+            self._keys[folder] = folder.resolve()
+        return self._keys[folder]
 
     def names(self, folder: Path) -> dict[str, str]:
         """Lower-case name -> actual name of the files in `folder`."""
-        key = folder.resolve()
+        key = self._key(folder)
         if key not in self._names:
             try:
                 names = sorted(entry.name for entry in folder.iterdir() if entry.is_file())
@@ -33,7 +40,7 @@ class FolderIndex:
         return self._names[key]
 
     def parameter_names(self, folder: Path, stem: str) -> list[str]:
-        key = folder.resolve()
+        key = self._key(folder)
         if key not in self._by_stem:
             index: dict[str, list[str]] = {}
             for lower, name in self.names(folder).items():

@@ -21,9 +21,18 @@ class ArmReader:
         self.run = run
         self.documents: dict[Path, Document | None] = {}
         self.folders = FolderIndex()
+        self.named: dict[Path, ClaimedFile] = {}
+        self._keys: dict[Path, Path] = {}
+
+    def key(self, path: Path) -> Path:
+        """The file's identity in this run, resolved once per path (each resolve costs system calls)."""
+        key = self._keys.get(path)
+        if key is None:
+            key = self._keys[path] = resolved(path)
+        return key
 
     def document(self, path: Path, display: str, explicit: bool) -> Document | None:
-        key = resolved(path)
+        key = self.key(path)
         if key not in self.documents:
             self.documents[key] = self._parse(path, display, explicit)
         return self.documents[key]
@@ -56,26 +65,34 @@ class ArmReader:
         return Document(display, kind, root)
 
     def units(self, files: list[ClaimedFile]) -> Iterator[Unit]:
-        templates: dict[Path, tuple[Path, Document]] = {}
+        """Each template's units as the template is met; once they are built (the engine builds a unit
+        before asking for the next), its parse tree is dropped, so memory stays flat however many
+        templates a run has. Parameters files stay cached: a later template may pair with them."""
+        self.named = {self.key(claimed.path): claimed for claimed in files}
+        override = self._override_parameters()
+        templates: set[Path] = set()
+        paired: set[int] = set()
         orphans: list[tuple[Path, Document]] = []
         for claimed in files:
             document = self.document(claimed.path, claimed.display, claimed.explicit)
             if document is None:
                 continue
-            if document.kind == ARM_TEMPLATE:
-                templates[resolved(claimed.path)] = (claimed.path, document)
-            else:
+            if document.kind != ARM_TEMPLATE:
                 orphans.append((claimed.path, document))
-        override = self._override_parameters()
-        plans: dict[Path, list[Document | None]] = {}
-        for key, (path, _) in templates.items():
-            plans[key] = [override] if override else self._plans(path)
+                continue
+            key = self.key(claimed.path)
+            templates.add(key)
+            plan = [override] if override else self._plans(claimed.path)
+            paired.update(id(d) for d in plan if d is not None)
+            yield from self._planned(claimed.path, document, plan)
+            self.documents.pop(key, None)  # built: a later link to it reads it again
         if not override:
-            self._add_templates_of_orphans(orphans, templates, plans)
-        for key, (path, document) in templates.items():
-            report_malformed_expressions(self.run, document.root, document.path)
-            for parameters in plans[key]:
-                yield Unit(document.path, self._builder(path, document, parameters))
+            yield from self._templates_of_orphans([o for o in orphans if id(o[1]) not in paired], templates)
+
+    def _planned(self, path: Path, document: Document, plan: list[Document | None]) -> Iterator[Unit]:
+        report_malformed_expressions(self.run, document.root, document.path)
+        for parameters in plan:
+            yield Unit(document.path, self._builder(path, document, parameters))
 
     def _builder(self, path: Path, document: Document, parameters: Document | None):
         def build():
@@ -103,28 +120,28 @@ class ArmReader:
     def _paired(self, template: Path) -> list[Document]:
         paired = []
         for path in parameter_files_for(template, self.folders):
-            document = self.document(path, _display_beside(template, path), True)
+            named = self.named.get(self.key(path))  # read as the run names it, as if read in file order
+            document = (self.document(named.path, named.display, named.explicit) if named is not None
+                        else self.document(path, _display_beside(template, path), True))
             if document is not None and document.kind == ARM_PARAMETERS:
                 paired.append(document)
         return paired
 
-    def _add_templates_of_orphans(self, orphans, templates, plans) -> None:
+    def _templates_of_orphans(self, orphans: list[tuple[Path, Document]], templates: set[Path]) -> Iterator[Unit]:
         """A parameters file given without its template (a pre-commit run on a changed parameters file):
         lint the template beside it with that file."""
-        paired = {id(d) for documents in plans.values() for d in documents if d is not None}
         for path, document in orphans:
-            if id(document) in paired:
-                continue
             template_path = template_for_parameters(path, self.folders)
             if template_path is None:
                 continue
-            key = resolved(template_path)
+            key = self.key(template_path)
             if key in templates:
                 continue
             template = self.document(template_path, _display_beside(path, template_path), True)
             if template is not None and template.kind == ARM_TEMPLATE:
-                templates[key] = (template_path, template)
-                plans[key] = [document]
+                templates.add(key)
+                yield from self._planned(template_path, template, [document])
+                self.documents.pop(key, None)
 
     def _linked(self, template: Path, display: str, relative: str) -> dict | None:
         """The template `templateLink.relativePath` names, resolved against the linking file as ARM does;

@@ -1,0 +1,122 @@
+"""The compiled NSG path (issue 14): one compilation answers many flows, identical NSGs share their
+compiled rules, and the answers are those of a packet-by-packet reading of the rules.
+
+The oracle here is the packet-by-packet evaluator of tests/test_semantics_nsg.py, run over random
+flows inside a universe small enough to enumerate.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from byocni_lint.engine import Options, lint_paths
+from byocni_lint.semantics import nsg
+from byocni_lint.semantics.nsg import SecurityRule, StepLimit, Traffic, compile_rules, default_rules, evaluate
+from test_semantics_nsg import PORT_LIMIT, SMALL_VNET, _covers, _first_match, _packets, known_rules, nets, rule
+
+REPO = Path(__file__).resolve().parents[1]
+
+hosts = st.lists(st.integers(0, 7), min_size=1, max_size=3, unique=True).map(
+    lambda numbers: nets(*(f"10.0.0.{n}/32" for n in sorted(numbers))))
+port_ranges = st.tuples(st.integers(0, PORT_LIMIT), st.integers(0, PORT_LIMIT)).map(
+    lambda pair: ((min(pair), max(pair)),))
+flows = st.builds(lambda sources, destinations, protocol, ports, source_ports:
+                  Traffic(sources, destinations, protocol, ports, source_ports=source_ports),
+                  hosts, hosts, st.sampled_from(["Tcp", "Udp"]), port_ranges, port_ranges)
+
+
+def _agrees_with_oracle(everything, verdict, traffic) -> None:
+    first = {packet: _first_match(everything, packet, SMALL_VNET) for packet in _packets(traffic)
+             if packet[2] == traffic.protocol
+             and any(lo <= packet[3] <= hi for lo, hi in traffic.source_ports)
+             and any(lo <= packet[4] <= hi for lo, hi in traffic.ports)}
+    denied = {packet for packet, match in first.items() if match.access == "Deny"}
+    assert verdict.outcome in ("allowed", "denied")
+    if verdict.outcome == "allowed":
+        assert not denied
+        return
+    assert verdict.rule.priority == min(first[packet].priority for packet in denied)
+    assert {packet for packet in first if _covers(verdict.denied, packet)} == {
+        packet for packet, match in first.items() if match is verdict.rule}
+
+
+@settings(max_examples=120, deadline=None)
+@given(known_rules(), st.lists(flows, min_size=1, max_size=4))
+def test_one_compilation_answers_random_flows_like_the_packet_oracle(rules, traffic_list):
+    everything = (*rules, *default_rules())
+    compiled = compile_rules(everything, SMALL_VNET)
+    for traffic in traffic_list:
+        verdict = compiled.evaluate(traffic)
+        assert verdict == evaluate(everything, traffic, SMALL_VNET)
+        _agrees_with_oracle(everything, verdict, traffic)
+
+
+@settings(max_examples=60, deadline=None)
+@given(known_rules(), flows)
+def test_identical_nsgs_share_compiled_matches_but_name_their_own_rules(rules, traffic):
+    """The run-wide cache is keyed by content: a second NSG with the same rules gets the same answer,
+    naming its own rule objects (which locate the finding in its own file)."""
+    copies = [replace(r, ref=object()) for r in rules]
+    first = evaluate((*rules, *default_rules()), traffic, SMALL_VNET)
+    second = evaluate((*copies, *default_rules()), traffic, SMALL_VNET)
+    assert (first.outcome, first.denied, first.reason) == (second.outcome, second.denied, second.reason)
+    if first.rule is not None and not first.rule.default:
+        assert second.rule is copies[rules.index(first.rule)]
+
+
+def test_without_describing_default_denials_only_the_parts_are_left_out():
+    traffic = Traffic(nets("8.8.8.0/24"), nets("10.0.0.0/32"))
+    compiled = compile_rules(default_rules(), SMALL_VNET)
+    full, short = compiled.evaluate(traffic), compiled.evaluate(traffic, describe_defaults=False)
+    assert full.rule is short.rule and full.rule.name == "DenyAllInBound"
+    assert full.denied and not short.denied and short.outcome == full.outcome == "denied"
+
+
+def _port_rules(count: int) -> list[SecurityRule]:
+    """`count` rules that each allow one odd port: the undecided traffic fragments at every rule."""
+    return [rule(f"allow-{n}", 100 + n, "Allow", protocol="Tcp", dport=(str(2 * n + 1),)) for n in range(count)]
+
+
+def test_an_800_rule_nsg_stops_at_its_step_bound():
+    rules = (*_port_rules(800), *default_rules())
+    traffic = Traffic(nets("10.0.0.0/30"), nets("10.0.0.4/30"), "Tcp")
+    with pytest.raises(StepLimit) as stopped:
+        compile_rules(rules, SMALL_VNET).evaluate(traffic, max_steps=5_000)
+    assert stopped.value.rule.name.startswith("allow-") and "5000 steps" in str(stopped.value)
+    assert compile_rules(rules, SMALL_VNET).evaluate(traffic).outcome == "denied"  # the default bound suffices
+
+
+def test_an_nsg_past_the_bound_is_a_located_note_not_a_pass(tmp_path, monkeypatch):
+    from byocni_lint import engine
+    from byocni_lint.rulebook import load_rulebook
+
+    template = json.loads((REPO / "fixtures" / "network" / "nsg-deny-vnet-udp.json").read_text())
+    group = next(r for r in template["resources"] if r["type"] == "Microsoft.Network/networkSecurityGroups")
+    group["properties"]["securityRules"] = [
+        {"name": f"allow-{n}", "properties": {"priority": 100 + n, "direction": "Inbound", "access": "Allow",
+                                              "protocol": "Tcp", "sourceAddressPrefix": "*", "sourcePortRange": "*",
+                                              "destinationAddressPrefix": "*", "destinationPortRange": str(2 * n + 1)}}
+        for n in range(800)]
+    path = tmp_path / "huge-nsg.json"
+    path.write_text(json.dumps(template, indent=1))
+    rulebook = load_rulebook()
+    rulebook["BYO005"] = replace(rulebook["BYO005"], params={**rulebook["BYO005"].params, "max_nsg_steps": 5_000})
+    monkeypatch.setattr(engine, "load_rulebook", lambda: rulebook)
+    run = lint_paths([str(path)], Options(select=("BYO005", "BYO901")))
+    assert run.files_linted == 1 and not run.internal_errors
+    notes = [f for f in run.findings if f.rule_id == "BYO901" and "BYO005" in f.message]
+    assert notes and all("steps" in f.message and f.location.span is not None for f in notes), run.findings
+    assert not [f for f in run.findings if f.rule_id == "BYO005"]
+
+
+def test_the_match_cache_stays_bounded(monkeypatch):
+    monkeypatch.setattr(nsg, "_MAX_CACHED", 10)
+    monkeypatch.setattr(nsg, "_MATCHES", {})
+    compile_rules((*_port_rules(40), *default_rules()), SMALL_VNET).evaluate(
+        Traffic(nets("10.0.0.0/30"), nets("10.0.0.4/30"), "Tcp"))
+    assert 0 < len(nsg._MATCHES) <= 10
