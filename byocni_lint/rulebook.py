@@ -48,7 +48,7 @@ def load_rulebook(directory: Path | None = None) -> dict[str, RuleSpec]:
     specs: dict[str, RuleSpec] = {}
     for path, raw in zip(files, _read_rule_files(files)):
         missing = [key for key in _REQUIRED if not isinstance(raw, dict) or key not in raw]
-        if missing:
+        if missing or not isinstance(raw, dict):
             raise RulebookError(f"{path}: missing {', '.join(missing)}")
         problem = params_problem(str(raw["id"]), raw.get("params") or {})
         if problem:

@@ -89,7 +89,7 @@ def _dotnet_format(value: object, spec: str | None) -> str:
     if kind == "X" and isinstance(value, int):
         text = format(value, "x" if spec[0] == "x" else "X")
         return text.zfill(int(digits or 0))
-    if kind == "P":
+    if kind == "P" and isinstance(value, (int, float)):
         return f"{value * 100:,.{int(digits or 2)}f} %"
     raise ValueError(f"format specifier {spec!r} is not supported")
 
