@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from byocni_lint import __version__
+from byocni_lint.entry import INTERRUPTED
 from byocni_lint.rulebook import RulebookError
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
 
 
 def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -58,6 +64,8 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default="error",
               show_default=True, help="Exit 1 when a finding at or above this severity exists.")
 @click.option("--parameters", "-p", type=click.Path(), help="ARM parameters file for the templates given.")
+@click.option("--bicep", "bicep", type=click.Path(), help="The Bicep compiler to use (else BYOCNI_LINT_BICEP, `bicep`, `az bicep`).")
+@click.option("--no-bicep-cli", is_flag=True, help="Read Bicep with byocni-lint's own front end even when a compiler is found.")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (repeatable, comma lists).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
@@ -70,20 +78,23 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
-def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, show_fixes,
+def cli(paths, fmt, output, fail_on, parameters, bicep, no_bicep_cli, select, ignore, color, list_rules, explain, show_fixes,
         check_installed_cli, debug, today):
     """Lint AKS bring-your-own-CNI deployments (ARM templates) before they reach Azure.
 
     PATHS are files or folders (default: the current folder).
     """
     try:
-        code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
-                    show_fixes, check_installed_cli)
+        code = _run(paths, fmt, output, fail_on, parameters, (bicep, no_bicep_cli), select, ignore, color, list_rules, explain,
+                    today, debug, show_fixes, check_installed_cli)
     except click.UsageError:
         raise
     except RulebookError as exc:  # a bad rule file or parameter: the user's to fix, so no traceback
         click.echo(f"byocni-lint: error: {exc}", err=True)
         code = EXIT_ERROR
+    except KeyboardInterrupt:
+        click.echo(INTERRUPTED, err=True, nl=False)
+        code = EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the promise is exit 2, never a traceback on stdout
         if debug:
             import traceback
@@ -95,7 +106,7 @@ def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rul
     sys.exit(code)
 
 
-def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
+def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, color, list_rules, explain, today, debug,
          show_fixes=False, check_installed_cli=False) -> int:
     from byocni_lint.rulebook import load_rulebook
 
@@ -131,9 +142,11 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
     rule_ids = tuple(load_rulebook())
     options = Options(select=_known_rules(_split_ids(select), rule_ids, "--select"),
                       ignore=_known_rules(_split_ids(ignore), rule_ids, "--ignore"),
-                      parameters=parameters, today=day, debug=debug, check_installed_cli=check_installed_cli)
+                      parameters=parameters, today=day, debug=debug, check_installed_cli=check_installed_cli,
+                      bicep=compiler[0], no_bicep_cli=compiler[1])
     if parameters and not Path(parameters).is_file():
-        raise click.BadParameter(f"no such parameters file: {parameters}", param_hint="--parameters")
+        what = "not a regular file" if os.path.lexists(parameters) else "no such parameters file"
+        raise click.BadParameter(f"{what}: {parameters}", param_hint="--parameters")
     if output:
         _check_writable(output)
     run = lint_paths(list(paths) or ["."], options, keep_models=fmt == "model")
@@ -141,17 +154,22 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
         raise click.BadParameter(f"no such file or folder: {', '.join(run.missing_paths)}", param_hint="PATHS")
     for named in run.unsupported:
         click.echo(f"byocni-lint: not a supported input: {named}; byocni-lint reads {supported_inputs()}", err=True)
+    if output and _is_input(Path(output), run.files_read):
+        raise click.BadParameter(f"{output} is one of the files being linted; it is not overwritten",
+                                 param_hint="--output")
     result = RunResult(run.findings, run.rules, run.files_linted, run.kinds, run.skipped, run.clusters,
                        tuple(run.models))
     text = render(fmt, result, base_dir=Path.cwd(), color=_use_color(color, fmt, output), show_fixes=show_fixes)
     if output:
         try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
+            _write_whole(Path(output), text + "\n")
         except OSError as exc:
             raise click.UsageError(f"cannot write --output {output}: {exc.strerror or exc}") from None
     else:
-        click.echo(text, color=_use_color(color, fmt, output))
+        try:
+            click.echo(text, color=_use_color(color, fmt, output))
+        except BrokenPipeError:  # the reader left (`| head -1`): nothing more to say, and no complaint
+            _silence_stdout()
     if run.unsupported and not run.files_linted:
         return EXIT_ERROR  # asked to lint only files we cannot read: a usage error, never a pass
     for problem in run.internal_errors:
@@ -164,8 +182,43 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
     return EXIT_FINDINGS if any(f.severity >= threshold for f in run.findings) else EXIT_CLEAN
 
 
+def _is_input(output: Path, inputs: frozenset) -> bool:
+    """Whether `output` is (or is a link to, or another name of) a file the run read."""
+    resolved = output.resolve()
+    if resolved in inputs:
+        return True
+    try:
+        return output.exists() and any(path.exists() and os.path.samefile(output, path) for path in inputs)
+    except OSError:
+        return False
+
+
+def _write_whole(output: Path, text: str) -> None:
+    """The report appears complete or not at all: written beside the target, then renamed over it, so a
+    failure never leaves a partial or empty report where the last good one was."""
+    import tempfile
+
+    data = text.encode("utf-8", "backslashreplace")
+    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or None)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, output)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit does not raise BrokenPipeError again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main() -> None:
-    """Console entry point: click's usage errors become one line on stderr and exit code 2."""
+    """Console entry point: click's usage errors become one line on stderr and exit code 2; Ctrl-C is
+    one line and exit 130, as shells report an interrupted command."""
     try:
         code = cli.main(prog_name="byocni-lint", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -173,7 +226,7 @@ def main() -> None:
     except click.UsageError as exc:
         click.echo(f"byocni-lint: error: {exc.format_message()}", err=True)
         code = EXIT_ERROR
-    except click.Abort:
-        click.echo("byocni-lint: aborted", err=True)
-        code = EXIT_ERROR
+    except (click.Abort, KeyboardInterrupt):
+        click.echo(INTERRUPTED, err=True, nl=False)
+        code = EXIT_INTERRUPTED
     sys.exit(code or 0)

@@ -25,6 +25,8 @@ class Options:
     parameters: str | None = None
     today: date = field(default_factory=date.today)
     debug: bool = False  # re-raise internal errors instead of recording them
+    bicep: str | None = None  # the Bicep compiler named with --bicep
+    no_bicep_cli: bool = False  # our own Bicep front end even when a compiler is found
     check_installed_cli: bool = False  # also judge the local `az` (az version -o json) for BYO002
 
 
@@ -40,6 +42,7 @@ class LintRun:
     unsupported: list[str] = field(default_factory=list)  # named files that no front end reads
     clusters: int = 0  # BYOCNI clusters found
     models: list = field(default_factory=list)  # kept only when asked (--format model)
+    files_read: frozenset = frozenset()  # resolved paths of every file read, which --output must not be
 
 
 def selected(rule_id: str, options: Options) -> bool:
@@ -92,10 +95,12 @@ class _Linter:
         from byocni_lint.discover import discover
         from byocni_lint.frontends import frontends
         from byocni_lint.frontends.run import Run
+        from byocni_lint.load.files import linted_roots
 
         fronts = frontends()
         found = discover(paths, fronts)
         run = Run(self.rulebook, self.options, self.add, self.attempt)
+        run.roots = linted_roots(paths)
         for folder in found.unreadable_folders:
             from byocni_lint.findings import Location
 
@@ -125,13 +130,15 @@ class _Linter:
         findings = sorted([*self.findings.values(), *self.merged_notes()], key=Finding.sort_key)
         return LintRun(findings, self.rules_run(), sum(kinds.values()) + len(unreadable), found.missing,
                        self.internal_errors, dict(kinds), found.skipped_by_suffix(),
-                       [*found.unsupported, *run.unsupported], clusters, models)
+                       [*found.unsupported, *run.unsupported], clusters, models,
+                       frozenset(run.files_read))
 
     def check(self, model, display: str) -> None:
         from byocni_lint.checks.context import CheckContext
 
         for rule_id, check_function in self.checks.items():
-            context = CheckContext(self.rulebook[rule_id], self.options.today, model.format)
+            context = CheckContext(self.rulebook[rule_id], self.options.today, model.format,
+                                   limits=self.rulebook["BYO903"].params)
             self.attempt(display, rule_id, check_function, model, context)
             for finding in context.findings:
                 self.add(finding)
@@ -139,8 +146,14 @@ class _Linter:
     def attempt(self, path: str, stage: str, function, *args):
         """Run one stage for one file; a bug met there must not stop the other files and rules, so it is
         recorded (the CLI reports it and exits 2) unless --debug asks for the traceback."""
+        from byocni_lint.checks.context import CheckLimitExceeded
+
         try:
             return function(*args)
+        except CheckLimitExceeded as exc:
+            self.add(Finding("BYO903", self.rulebook["BYO903"].severity, str(exc), exc.location,
+                             fingerprint_key=str(exc)))
+            return None
         except Exception as exc:  # noqa: BLE001 - anything here is our bug: recorded, never silent
             if self.options.debug:
                 raise

@@ -27,7 +27,7 @@ import sarif_om as so
 
 from byocni_lint import __version__
 from byocni_lint.findings import Finding, Severity
-from byocni_lint.report import RunResult, display_path
+from byocni_lint.report import RunResult, display_path, encodable
 from byocni_lint.rulebook import RuleSpec
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -171,7 +171,7 @@ def _result(finding: Finding, rule_index: dict[str, int], base_dir: Path) -> so.
 def fingerprint(rule_id: str, uri: str, finding: Finding) -> str:
     """Identity of a finding that survives edits elsewhere in the file: no line or column goes in."""
     identity = finding.fingerprint_key or finding.message
-    return hashlib.sha256(f"{rule_id}\0{uri}\0{identity}".encode()).hexdigest()
+    return hashlib.sha256(f"{rule_id}\0{uri}\0{identity}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _artifact_uri(path: str, base_dir: Path) -> tuple[str, str | None]:
@@ -181,8 +181,8 @@ def _artifact_uri(path: str, base_dir: Path) -> tuple[str, str | None]:
     """
     shown = display_path(path, base_dir)
     if PurePath(shown).is_absolute():
-        return Path(shown).as_uri(), None
-    return quote(shown, safe="/"), SRCROOT
+        return Path(encodable(shown)).as_uri(), None
+    return quote(shown, safe="/", errors="surrogatepass"), SRCROOT
 
 
 def _region(finding: Finding) -> so.Region:
