@@ -59,6 +59,8 @@ class Finding:
     """For a BYO901 note: the rules that needed the unresolved value (data, so notes merge without parsing)."""
     fix: str | None = None
     """How to fix it, kept apart from the message (it becomes SARIF help and keeps messages short)."""
+    related: tuple[Location, ...] = field(default=(), compare=False)
+    """Other places the finding rests on (the cluster's reference to a subnet declared in another file)."""
 
     def sort_key(self) -> tuple:
         span = self.location.span or Span(0, 0, 0, 0)

@@ -15,7 +15,8 @@ Shape (keys always present and in this order; `null` where a value is unknown)::
           "resource": "managedClusters/aks1" | null,
           "property": "properties.networkProfile.serviceCidr" | null,
           "fix": "how to fix it" | null,
-          "rules": ["BYO004", ...] | null    # for a BYO901 note: the rules that needed the value
+          "rules": ["BYO004", ...] | null,   # for a BYO901 note: the rules that needed the value
+          "related": [{"path": ..., "line": ..., "column": ...}] | null  # the other file a finding rests on
         }
       ],
       "summary": {"files": 3, "findings": 1, "kinds": {"ARM template": 3}, "byocni_clusters": 1,
@@ -65,4 +66,6 @@ def _finding(finding: Finding, base_dir: Path) -> dict[str, Any]:
         "property": finding.property,
         "fix": finding.fix,
         "rules": list(finding.rules) or None,
+        "related": [{"path": display_path(where.path, base_dir), "line": where.span.line if where.span else None,
+                     "column": where.span.column if where.span else None} for where in finding.related] or None,
     }

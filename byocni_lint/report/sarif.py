@@ -26,7 +26,7 @@ import attr
 import sarif_om as so
 
 from byocni_lint import __version__
-from byocni_lint.findings import Finding, Severity
+from byocni_lint.findings import Finding, Location, Severity
 from byocni_lint.report import RunResult, display_path, encodable
 from byocni_lint.rulebook import RuleSpec
 
@@ -146,14 +146,15 @@ def _security_severity(rule: RuleSpec) -> str:
     return text
 
 
+def _physical(where: Location, base_dir: Path) -> so.PhysicalLocation:
+    uri, uri_base_id = _artifact_uri(where.path, base_dir)
+    return so.PhysicalLocation(artifact_location=so.ArtifactLocation(uri=uri, uri_base_id=uri_base_id),
+                               region=_region(where))
+
+
 def _result(finding: Finding, rule_index: dict[str, int], base_dir: Path) -> so.Result:
-    uri, uri_base_id = _artifact_uri(finding.location.path, base_dir)
-    location = so.Location(
-        physical_location=so.PhysicalLocation(
-            artifact_location=so.ArtifactLocation(uri=uri, uri_base_id=uri_base_id),
-            region=_region(finding),
-        ),
-    )
+    uri, _ = _artifact_uri(finding.location.path, base_dir)
+    location = so.Location(physical_location=_physical(finding.location, base_dir))
     if finding.resource:
         location.logical_locations = [so.LogicalLocation(fully_qualified_name=finding.resource, kind="resource")]
     return so.Result(
@@ -163,6 +164,9 @@ def _result(finding: Finding, rule_index: dict[str, int], base_dir: Path) -> so.
         level=finding.severity.label,
         message=so.Message(text=finding.message),
         locations=[location],
+        # The other file a finding rests on (the cluster naming a subnet declared elsewhere).
+        related_locations=[so.Location(id=index, physical_location=_physical(where, base_dir))
+                           for index, where in enumerate(finding.related)] or None,
         partial_fingerprints={FINGERPRINT_KEY: fingerprint(finding.rule_id, uri, finding)},
         properties={"fix": finding.fix} if finding.fix else None,
     )
@@ -185,8 +189,8 @@ def _artifact_uri(path: str, base_dir: Path) -> tuple[str, str | None]:
     return quote(shown, safe="/", errors="surrogatepass"), SRCROOT
 
 
-def _region(finding: Finding) -> so.Region:
-    span = finding.location.span
+def _region(where: Location) -> so.Region:
+    span = where.span
     if span is None:
         return so.Region(start_line=1)
     return so.Region(
