@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from byocni_lint.frontends.terraform.azurerm import AFTER_APPLY, Link, TfResource
+from byocni_lint.frontends.terraform.azurerm import AFTER_APPLY, Link
 from byocni_lint.model.values import Unknown
 
 _INDEX = re.compile(r"\[[^\]]*\]")

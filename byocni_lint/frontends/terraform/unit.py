@@ -111,7 +111,6 @@ def build_plan(claimed: ClaimedFile, run):
     from byocni_lint.frontends.terraform.locations import Configuration, attribute_position
     from byocni_lint.frontends.terraform.plan import Plan, is_plan, plan_position
     from byocni_lint.load.jsonc import JsoncError, parse
-    from byocni_lint.model import Model
 
     text = run.read_text(claimed.path, claimed.display)
     if text is None:
