@@ -442,7 +442,7 @@ class _ResourceBuilder:
         listed = _at(self.values, ("delegation",))
         if isinstance(listed, Unknown):
             delegations = listed
-        for index, _item in enumerate(listed if isinstance(listed, list) else []):
+        for index in range(len(listed) if isinstance(listed, list) else 0):
             path = ("delegation", index)
             service = self.member(path + ("service_delegation", 0, "name"))
             props = self.obj({"serviceName": service}, self.resource.where(path))
