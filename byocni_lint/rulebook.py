@@ -70,7 +70,7 @@ def specs_of(entries: list[tuple[str, object]], directory: Path) -> dict[str, Ru
     for name, raw in entries:
         path = directory / name
         missing = [key for key in _REQUIRED if not isinstance(raw, dict) or key not in raw]
-        if missing:
+        if missing or not isinstance(raw, dict):
             raise RulebookError(f"{path}: missing {', '.join(missing)}")
         problem = params_problem(str(raw["id"]), raw.get("params") or {})
         if problem:

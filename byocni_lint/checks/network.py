@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from byocni_lint.checks import check
 from byocni_lint.checks.context import CheckContext, CheckLimitExceeded, and_list, reported as _reported
@@ -25,7 +25,10 @@ from byocni_lint.model import Cluster, Field, Model, NetworkSecurityGroup, Resou
 from byocni_lint.lazy_imports import lazy_module
 from byocni_lint.semantics.cidr import Network, parse_network
 
-nsg = lazy_module("byocni_lint.semantics.nsg")  # only clusters with an NSG on a node subnet need it
+if TYPE_CHECKING:
+    from byocni_lint.semantics import nsg
+else:
+    nsg = lazy_module("byocni_lint.semantics.nsg")  # only clusters with an NSG on a node subnet need it
 
 _DIRECTIONS = ("Inbound", "Outbound")
 _ACCEPTED_NEXT_HOPS = ("virtualappliance", "virtualnetworkgateway")
@@ -112,9 +115,10 @@ def _virtual_network(model: Model, subnet: Subnet, nodes: tuple[Network, ...]) -
         if table is None:
             return None
         space += [parse_network(route.address_prefix.value) for route in table.routes]
-    if any(network is None for network in space):
+    known = [network for network in space if network is not None]
+    if len(known) != len(space):
         return None
-    return tuple(n for n in (*space, *nodes) if n.prefixlen > 0)  # type: ignore[union-attr]
+    return tuple(n for n in (*known, *nodes) if n.prefixlen > 0)
 
 
 # --- BYO004 ---------------------------------------------------------------------------------------
@@ -128,8 +132,8 @@ def delegated_node_subnet(model: Model, ctx: CheckContext) -> None:
             for delegation in subnet.delegations:
                 if delegation.text():
                     service = delegation.text()
-                elif delegation.present and not delegation.known:
-                    service = f"a service whose name is unknown ({delegation.value.reason})"  # type: ignore[union-attr]
+                elif delegation.present and not delegation.known and isinstance(delegation.value, Unknown):
+                    service = f"a service whose name is unknown ({delegation.value.reason})"
                 else:
                     service = "a service it does not name"
                 ctx.fail(delegation, f"node subnet {subnet.name} is delegated to {service}; a BYOCNI node pool's "
@@ -444,7 +448,7 @@ def no_outbound_connectivity(model: Model, ctx: CheckContext) -> None:
                 kind = ""
             else:
                 kind = str(outbound.value).lower()
-        if kind in _ISOLATED_OUTBOUND:
+        if outbound is not None and kind in _ISOLATED_OUTBOUND:
             ctx.fail(outbound, f"outboundType '{outbound.value}' gives the cluster no internet egress, but the BYOCNI "
                                "prerequisites require outbound internet connectivity (these types are for network-"
                                "isolated clusters); make sure your CNI and nodes need nothing from the internet, or "

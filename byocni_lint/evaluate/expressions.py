@@ -74,6 +74,7 @@ def _tokenize(text: str) -> list[tuple[str, object, int]]:
                 raise ExpressionError("string literal is not closed", bad)
             raise ExpressionError(f"unexpected character {text[bad]!r}", bad)
         kind = match.lastgroup
+        assert kind is not None  # every alternative of _TOKEN is a named group
         raw = match.group(kind)
         start = match.start(kind)
         if kind == "string":
@@ -106,6 +107,11 @@ class _Parser:
         self.index += 1
         return token
 
+    def take_name(self) -> tuple[str, int]:
+        """A name token's text and offset: the tokenizer makes name values strings."""
+        _, name, offset = self.take("name")
+        return str(name), offset
+
     def at(self, kind: str, value: object = None) -> bool:
         token = self.tokens[self.index]
         return token[0] == kind and (value is None or token[1] == value)
@@ -128,7 +134,7 @@ class _Parser:
             raise ExpressionError(f"expression nested deeper than {MAX_EXPRESSION_DEPTH} levels", self.peek()[2])
 
     def call_or_keyword(self, depth: int):
-        _, name, offset = self.take("name")
+        name, offset = self.take_name()
         if self.at("punct", ".") and self.tokens[self.index + 1][0] == "name" and \
                 self.tokens[self.index + 2][:2] == ("punct", "("):
             self.index += 1

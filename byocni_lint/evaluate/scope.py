@@ -37,8 +37,8 @@ class Budget:
     problems: list = field(default_factory=list)  # (message, node): input ARM rejects, reported as BYO900
 
     @classmethod
-    def from_limits(cls, limits: dict, **overrides: int) -> "Budget":
-        values = dict(max_steps=int(limits["max_eval_steps"]), max_copy=int(limits["max_copy_count"]),
+    def from_limits(cls, limits: dict, **overrides: Any) -> "Budget":
+        values: dict[str, Any] = dict(max_steps=int(limits["max_eval_steps"]), max_copy=int(limits["max_copy_count"]),
                       max_depth=int(limits["max_deployment_depth"]), max_value_size=int(limits["max_value_size"]))
         values.update(overrides)
         return cls(**values)

@@ -12,6 +12,7 @@ from byocni_lint.findings import Finding, Location
 from byocni_lint.load.files import FileProblem, decode_text, read_bytes, resolved
 
 if TYPE_CHECKING:
+    from byocni_lint.evaluate.scope import RunBudget
     from byocni_lint.model import Model
     from byocni_lint.rulebook import RuleSpec
 
@@ -32,7 +33,7 @@ class Run:
         self.kinds: dict[str, str] = {}  # display path -> kind label, for the summary
         self.files_read: set[Path] = set()  # resolved paths, so --output can refuse to overwrite an input
         self.roots: list[Path] = []  # folders linked templates may come from (load.files.linted_roots)
-        self.run_budget = None  # evaluate.scope.RunBudget shared by every evaluation (BYO903 max_run_steps)
+        self.run_budget: RunBudget | None = None  # evaluate.scope.RunBudget shared by every evaluation (BYO903 max_run_steps)
         self.out_of_steps: dict[int, str] = {}  # id(template) -> the step limit its evaluation ran into
 
     # ----- files -----

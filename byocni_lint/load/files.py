@@ -61,7 +61,7 @@ def _encoding(data: bytes) -> tuple[str, int]:
     return _ZERO_PATTERNS.get(zeros, "utf-8"), 0
 
 
-_ZERO_PATTERNS = {(False, True, True, True): "utf-32-le", (True, True, True, False): "utf-32-be",
+_ZERO_PATTERNS: dict[tuple[bool, ...], str] = {(False, True, True, True): "utf-32-le", (True, True, True, False): "utf-32-be",
                   (False, True, False, True): "utf-16-le", (True, False, True, False): "utf-16-be"}
 
 

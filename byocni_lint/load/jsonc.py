@@ -113,6 +113,13 @@ _KEY = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\r\n]*:[ \t\r\n]*', re.DOTALL)
 _AFTER_VALUE = re.compile(r"[ \t\r\n]*(,?)[ \t\r\n]*")
 
 
+def _always(pattern: re.Pattern[str], text: str, pos: int) -> re.Match[str]:
+    """`pattern.match` for _SKIP and _AFTER_VALUE: they also match the empty string, so never fail."""
+    match = pattern.match(text, pos)
+    assert match is not None
+    return match
+
+
 class _Parser:
     __slots__ = ("text", "source", "max_depth")
 
@@ -126,7 +133,7 @@ class _Parser:
         return JsoncError(message, line, column)
 
     def skip(self, pos: int) -> int:
-        pos = _SKIP.match(self.text, pos).end()
+        pos = _always(_SKIP, self.text, pos).end()
         if self.text.startswith("/*", pos):
             raise self.fail("unterminated /* comment", pos)
         return pos
@@ -135,6 +142,7 @@ class _Parser:
         """Parse one value starting at `pos` (no leading whitespace); return (node, end)."""
         text = self.text
         char = text[pos : pos + 1]
+        node: JStr | JInt | JFloat
         if char == '"':
             match = _STRING.match(text, pos)
             if match is None:
@@ -188,6 +196,7 @@ class _Parser:
             return node, pos + 2
         pos = self.skip(pos + 1)
         names: set[str] = set()
+        slot: str | int
         while not text.startswith(closer, pos):
             if is_object:
                 name_start = pos
@@ -235,7 +244,7 @@ class _Parser:
 
     def separator(self, pos: int) -> tuple[int, bool]:
         """Skip to the next member: whitespace, comments and at most one comma."""
-        match = _AFTER_VALUE.match(self.text, pos)
+        match = _always(_AFTER_VALUE, self.text, pos)
         if not self.text.startswith("/", match.end()):
             return match.end(), bool(match.group(1))
         pos = self.skip(pos)

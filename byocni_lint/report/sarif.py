@@ -19,7 +19,7 @@ import json
 import os
 import re
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import attr
@@ -99,11 +99,15 @@ def to_sarif_json(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} to SARIF: {value!r}")
 
 
+# attrs' stubs declare Factory as a function returning the value; at run time it is the class of factory defaults.
+_FACTORY: type[Any] = cast("type[Any]", attr.Factory)
+
+
 def _is_default(field: attr.Attribute, value: Any) -> bool:
     default = field.default
     if default is attr.NOTHING:
         return False
-    if isinstance(default, attr.Factory):
+    if isinstance(default, _FACTORY):
         default = default.factory()
     return type(value) is type(default) and value == default
 
@@ -132,7 +136,7 @@ def _rule(rule: RuleSpec) -> so.ReportingDescriptor:
 
 def _security_severity(rule: RuleSpec) -> str:
     """GitHub rejects the whole upload when this is not a number, so fail here with the rule's name instead."""
-    text = rule.security_severity.strip()
+    text = (rule.security_severity or "").strip()
     try:
         score: float | None = float(text)
     except ValueError:

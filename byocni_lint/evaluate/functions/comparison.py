@@ -10,6 +10,8 @@ compares letters case-insensitively first and puts lower case first among otherw
 """
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.references import RuntimeObject
 from byocni_lint.model.values import Unknown
@@ -19,8 +21,10 @@ def equal(scope, left: object, right: object) -> object:
     """True, False, or an Unknown when only the unknown parts could decide. Strings compare
     case-sensitively, property names case-insensitively (as ARM reads them)."""
     scope.budget.tick()
-    if isinstance(left, Unknown) or isinstance(right, Unknown):
-        return Unknown((left if isinstance(left, Unknown) else right).reason)
+    if isinstance(left, Unknown):
+        return Unknown(left.reason)
+    if isinstance(right, Unknown):
+        return Unknown(right.reason)
     if isinstance(left, bool) or isinstance(right, bool):
         return isinstance(left, bool) and isinstance(right, bool) and left == right
     if is_number(left) and is_number(right):
@@ -78,7 +82,7 @@ def integer(value: object, name: str) -> int:
     return int(value)
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

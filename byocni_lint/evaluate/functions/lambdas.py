@@ -12,18 +12,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cmp_to_key
+from typing import TYPE_CHECKING
 
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.arrays import array_arg
 from byocni_lint.evaluate.functions.comparison import runtime_unknown
 from byocni_lint.model.values import Unknown
 
+if TYPE_CHECKING:
+    from byocni_lint.evaluate.scope import Scope
+
 
 @dataclass(frozen=True)
 class Lambda:
     names: tuple[str, ...]
     body: object  # expression node
-    scope: object  # the Scope the lambda was written in
+    scope: Scope  # the Scope the lambda was written in
 
     def __call__(self, *values: object) -> object:
         """The body's value with the first len(names) values bound (extra ones, like an index, are

@@ -95,7 +95,7 @@ def _dotnet_format(scope, value: object, spec: str | None) -> str:
     if kind == "X" and isinstance(value, int):
         text = format(value, "x" if spec[0] == "x" else "X")
         return text.zfill(size)
-    if kind == "P":
+    if kind == "P" and isinstance(value, (int, float)):
         return f"{value * 100:,.{size}f} %"
     raise ValueError(f"format specifier {describe(spec)} is not supported")
 

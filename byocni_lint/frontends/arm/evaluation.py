@@ -28,9 +28,9 @@ def model_of_template(run: "Run", template: object, path: str, parameter_values:
     if spent is not None or run.run_budget.exhausted:
         # Work shared between evaluations of one template: one that ran out of steps with one parameters
         # file is not run again with the next (the cost is in the template), and the run has one total.
-        limit = spent or f"the run took more than {run.run_budget.max_steps} evaluation steps in total"
+        reason = spent or f"the run took more than {run.run_budget.max_steps} evaluation steps in total"
         where = f" with {parameters_source}" if parameters_source else ""
-        run.problem("BYO903", f"not evaluated{where}: {limit}", Location(path))
+        run.problem("BYO903", f"not evaluated{where}: {reason}", Location(path))
         return None
     budget = Budget.from_limits(run.limits, run=run.run_budget)
     source = TemplateInput(template if isinstance(template, dict) else {}, path, parameter_values, load_linked)

@@ -7,6 +7,7 @@ here (YAML, the evaluator) so start-up stays fast. Each file is one lint unit; a
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from typing import Iterator
 
@@ -60,7 +61,7 @@ class AzCliFrontEnd:
     def read(self, files: list[ClaimedFile], run) -> Iterator[Unit]:
         docker = [f for f in files if f.kind == DOCKERFILE]
         for claimed in files:
-            yield Unit(display=claimed.display, build=lambda claimed=claimed: _build(claimed, docker, run),
+            yield Unit(display=claimed.display, build=partial(_build, claimed, docker, run),
                        format="azcli")
 
 

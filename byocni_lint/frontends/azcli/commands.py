@@ -112,9 +112,9 @@ def az_call(command: Command) -> AzCall | None:
     flag_words: dict[str, Word] = {}
     current: str | None = None
     for word in rest:
-        text = word.text
-        if text is not None and text.startswith("-") and len(text) > 1 and not _is_number(text):
-            name, _, value = text.partition("=")
+        flag = word.text
+        if flag is not None and flag.startswith("-") and len(flag) > 1 and not _is_number(flag):
+            name, _, value = flag.partition("=")
             current = ALIASES.get(name, name)
             flags.setdefault(current, [])
             flag_words.setdefault(current, word)
@@ -140,8 +140,9 @@ def query_ref(call: AzCall, primary_subscription: object = None) -> Ref | None:
     target = _target(call)
     if target is None or wanted not in ("id", "principalId", "identity.principalId"):
         return None
-    type_, names = target
-    if any(name is None for name in names):
+    type_, maybe_names = target
+    names = [name for name in maybe_names if name is not None]
+    if len(names) != len(maybe_names):
         return None
     group = call.one("--resource-group")
     return Ref(type_, tuple(names), group.text if group and group.text else (group.raw if group else None),
@@ -251,12 +252,14 @@ class TemplateBuilder:
         return self.groups[(subscription, key)]
 
     def name(self, words: list[Word | None], call: AzCall) -> Lit:
-        if any(w is None for w in words):
+        present = [w for w in words if w is not None]
+        if len(present) != len(words):
             return Lit(None, call.start, call.end, unknown="the command names no resource")
-        unknown = next((w.unknown for w in words if w.unknown), None)  # type: ignore[union-attr]
+        unknown = next((w.unknown for w in present if w.unknown), None)
         if unknown:
-            return Lit(None, words[-1].start, words[-1].end, unknown=unknown)  # type: ignore[union-attr]
-        return Lit("/".join(w.text for w in words), words[-1].start, words[-1].end)  # type: ignore[union-attr]
+            return Lit(None, present[-1].start, present[-1].end, unknown=unknown)
+        texts = [w.text for w in present if w.text is not None]  # no word is unknown, so all have text
+        return Lit("/".join(texts), present[-1].start, present[-1].end)
 
     def add(self, call: AzCall, type_: str, names: list[Word | None], properties: dict, extra: dict | None = None) -> dict:
         key = (type_, self.group(call).key, tuple((w.text or w.raw) if w else None for w in names))

@@ -229,6 +229,8 @@ def _expand_make(snippet: Snippet, variables: dict, level: int, includes: tuple[
 class _Expanded(str):
     """An expansion that carries its own placeholders (a variable holding unknown parts)."""
 
+    snippet: Snippet
+
     def __new__(cls, snippet: Snippet):
         self = super().__new__(cls, snippet.text)
         self.snippet = snippet

@@ -95,7 +95,9 @@ def template(translation: Translation, source) -> dict:
             "properties": {"mode": "Incremental", "expressionEvaluationOptions": {"scope": "inner"},
                            "template": {"$schema": _SCHEMA, "contentVersion": "1.0.0.0", "resources": converted}},
         }, source, nodes, span))
-    return _node({"$schema": _SCHEMA, "contentVersion": "1.0.0.0", "resources": resources}, source, nodes, (0, 0))
+    template = _node({"$schema": _SCHEMA, "contentVersion": "1.0.0.0", "resources": resources}, source, nodes, (0, 0))
+    assert isinstance(template, dict)  # _node turns a dict into a located dict
+    return template
 
 
 _SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"

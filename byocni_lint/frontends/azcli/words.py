@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from byocni_lint.frontends.azcli.commands import Ref
 
 MAX_NESTING = 20  # `$(...)` inside `$(...)`: real scripts nest two or three deep
 PLACEHOLDER_BASE = 0xE000  # private-use code points stand for unresolved template substitutions
@@ -55,7 +58,7 @@ class Piece:
     start: int
     end: int
     unknown: str | None = None
-    ref: object = None  # what a `$(az ... --query id)` substitution names (see commands.Ref)
+    ref: Ref | None = None  # what a `$(az ... --query id)` substitution names (see commands.Ref)
 
 
 @dataclass
@@ -82,7 +85,7 @@ class Word:
         return None if self.unknown else "".join(p.text for p in self.pieces)
 
     @property
-    def ref(self) -> object:
+    def ref(self) -> Ref | None:
         """The resource a word names when it is exactly one `$(az ... --query id)` value."""
         refs = [p.ref for p in self.pieces if p.ref is not None]
         others = [p for p in self.pieces if p.ref is None and (p.text or p.unknown)]

@@ -65,7 +65,7 @@ class BicepReader:
             paired.setdefault(target_key, []).append((claimed.path, claimed.display))
         for key, claimed in templates.items():
             self.run.kinds[claimed.display] = BICEP_KIND
-            plans = paired.get(key) or self._beside_parameters(claimed) or [None]
+            plans: list[tuple[Path, str] | None] = list(paired.get(key) or self._beside_parameters(claimed)) or [None]
             for plan in plans:
                 if plan is not None:
                     self.run.kinds[plan[1]] = PARAMETERS_KIND
@@ -89,7 +89,7 @@ class BicepReader:
 
     def _beside_parameters(self, claimed: ClaimedFile) -> list[tuple[Path, str]]:
         """`.bicepparam` files next to the template that name it, as ARM pairs parameters files."""
-        found = []
+        found: list[tuple[Path, str]] = []
         try:
             names = sorted(os.listdir(claimed.path.parent or Path(".")))
         except OSError:

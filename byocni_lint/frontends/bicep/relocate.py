@@ -16,7 +16,7 @@ def relocate(compiled: object, ours: object, fallback: object) -> None:
         theirs = {str(k).lower(): k for k in ours} if isinstance(ours, dict) else {}
         spans = {}
         for key, value in compiled.items():
-            counterpart = ours[theirs[str(key).lower()]] if str(key).lower() in theirs else None
+            counterpart = ours[theirs[str(key).lower()]] if isinstance(ours, dict) and str(key).lower() in theirs else None
             if str(key).lower() == "resources":
                 _relocate_resources(value, counterpart, anchor)
             else:

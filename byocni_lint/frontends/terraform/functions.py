@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from typing import Callable
 
 from byocni_lint.model.values import Unknown, contains_unknown
 
@@ -78,7 +79,7 @@ def _toset(values) -> list:
     return sorted(result, key=str) if all(isinstance(v, str) for v in result) else result
 
 
-FUNCTIONS = {
+FUNCTIONS: dict[str, Callable[..., object]] = {
     "cidrsubnet": _cidrsubnet,
     "cidrhost": _cidrhost,
     "cidrnetmask": lambda prefix: str(ipaddress.ip_network(prefix, strict=False).netmask),

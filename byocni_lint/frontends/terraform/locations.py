@@ -59,6 +59,8 @@ class Configuration:
             except NotLiteral:
                 written = None
             key = f"{self.key}.{name}" if self.key else name
+            relative: str | None
+            folder: Path | None
             if isinstance(written, str) and written.startswith(("./", "../")):
                 relative = str(Path(self.display) / written) if self.display else written
                 folder = (self.folder / written).resolve()
@@ -66,7 +68,7 @@ class Configuration:
                 installed = self.root.installed_modules().get(key)
                 relative = str(Path(self.root.display) / installed) if installed else None
                 folder = (self.root.folder / installed).resolve() if installed else None
-            if folder is not None and folder.is_dir() and self.depth < 16:
+            if folder is not None and relative is not None and folder.is_dir() and self.depth < 16:
                 self._children[name] = Configuration(folder, _tidy(relative), self._read, self.depth + 1, self.root, key)
         return self._children[name]
 
