@@ -32,8 +32,9 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "junit", "gitlab"]),
+              default="text", show_default=True,
+              help="Output format: github = workflow-command annotations, gitlab = Code Quality JSON.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default="error",
               show_default=True, help="Exit 1 when a finding at or above this severity exists.")
@@ -44,16 +45,23 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
               help="Colour text output (auto: only on a terminal and without NO_COLOR).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's description and exit.")
+@click.option("--sarif-category", metavar="NAME", help="SARIF automationDetails category (default byocni-lint); "
+              "give each upload in one job its own.")
+@click.option("--base-dir", type=click.Path(file_okay=False, exists=True),
+              help="Folder that sarif/github/gitlab paths are relative to (default: the git top level).")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
+@click.option("--quiet", "-q", is_flag=True, help="Text output: the findings only, no summary line.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
-def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, debug, today):
+def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, debug, today, **report):
     """Lint AKS bring-your-own-CNI deployments (ARM templates) before they reach Azure.
 
     PATHS are files or folders (default: the current folder).
     """
     try:
-        code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug)
+        code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
+                    report)
     except click.UsageError:
         raise
     except Exception as exc:  # noqa: BLE001 - the promise is exit 2, never a traceback on stdout
@@ -67,7 +75,8 @@ def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rul
     sys.exit(code)
 
 
-def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug) -> int:
+def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
+         report: dict) -> int:
     from byocni_lint.rulebook import load_rulebook
 
     if list_rules or explain:
@@ -76,7 +85,8 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
             spec = rulebook.get(explain.strip().upper())
             if spec is None:
                 raise click.BadParameter(f"no rule {explain!r}; see --list-rules", param_hint="--explain")
-            click.echo(f"{spec.id} {spec.name} [{spec.severity.label}]\n\n{spec.summary}\n\n{spec.description}\n\n{spec.help_uri}")
+            click.echo(f"{spec.id} {spec.name} [{spec.severity.label}]\n\n{spec.summary}\n\n{spec.description}\n\n"
+                       f"Documentation: {spec.doc_url}")
         else:
             from byocni_lint.checks import registered_checks
 
@@ -91,7 +101,7 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
 
     from byocni_lint.engine import Options, lint_paths
     from byocni_lint.findings import Severity
-    from byocni_lint.report import RunResult, render
+    from byocni_lint.report import RunResult
 
     try:
         day = date.fromisoformat(today) if today else date.today()
@@ -102,8 +112,8 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
     run = lint_paths(list(paths) or ["."], options)
     if run.missing_paths:
         raise click.BadParameter(f"no such file or folder: {', '.join(run.missing_paths)}", param_hint="PATHS")
-    text = render(fmt, RunResult(run.findings, run.rules, run.files_linted), base_dir=Path.cwd(),
-                  color=_use_color(color, fmt, output))
+    result = RunResult(run.findings, run.rules, run.files_linted, tuple(run.internal_errors))
+    text = _report(fmt, result, report, _use_color(color, fmt, output))
     if output:
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(text + "\n")
@@ -117,6 +127,30 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
         return EXIT_CLEAN
     threshold = Severity.parse(fail_on)
     return EXIT_FINDINGS if any(f.severity >= threshold for f in run.findings) else EXIT_CLEAN
+
+
+def _report(fmt: str, result, report: dict, color: bool) -> str:
+    """The report text. Formats read by a code host (SARIF, annotations, Code Quality) name files relative
+    to the repository root, as the host resolves them; text and JSON relative to the current folder."""
+    from pathlib import Path
+
+    from byocni_lint.report import render, repository_root
+
+    if report["statistics"]:
+        from byocni_lint.report.statistics import render as statistics
+
+        return statistics(result)
+    if fmt in ("text", "json", "junit"):
+        base_dir = Path.cwd()
+    else:
+        base_dir = Path(report["base_dir"]) if report["base_dir"] else repository_root(Path.cwd())
+    if fmt == "text":
+        return render(fmt, result, base_dir=base_dir, color=color, summary=not report["quiet"])
+    if fmt == "sarif":
+        from byocni_lint.report.sarif import automation_id_for
+
+        return render(fmt, result, base_dir=base_dir, automation_id=automation_id_for(report["sarif_category"]))
+    return render(fmt, result, base_dir=base_dir)
 
 
 def main() -> None:

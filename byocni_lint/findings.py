@@ -55,6 +55,8 @@ class Finding:
     """Property path inside the resource, e.g. `properties.networkProfile.serviceCidr`."""
     fingerprint_key: str = field(default="", compare=False)
     """Stable identity across unrelated edits (no line numbers); reporters hash it."""
+    related: tuple[tuple[str, Location], ...] = field(default=(), compare=False)
+    """Other places that explain the finding, each with what it is ("value set here"): SARIF relatedLocations."""
 
     def sort_key(self) -> tuple:
         span = self.location.span or Span(0, 0, 0, 0)

@@ -32,17 +32,21 @@ class CheckContext:
         severity = severity or self.spec.severity
         location = where.location if isinstance(where, Field) else where
         prop = where.property_path if isinstance(where, Field) else None
+        identity = key or message  # before "value set in X:15": a fingerprint holds no line number
+        related: tuple = ()
         if isinstance(where, Field) and where.origin is not None:
             origin = where.origin
             line = f":{origin.span.line}" if origin.span else ""
             message += f" (value set in {_short(origin.path)}{line})"
+            related = (("value set here", origin),)
         if resource is not None and resource.conditional:
             message = f"if deployed, {message[0].lower()}{message[1:]}"
             severity = min(severity, Severity.WARNING)
         self.findings.append(Finding(
             rule_id=self.spec.id, severity=severity, message=message, location=location,
             resource=resource.display if resource else None, property=prop,
-            fingerprint_key=f"{resource.display if resource else ''}|{prop or ''}|{key or message}",
+            fingerprint_key=f"{resource.display if resource else ''}|{prop or ''}|{identity}",
+            related=related,
         ))
 
     def unknown(self, where: Field, resource: Resource | None, what: str = "") -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from byocni_lint.findings import Finding, Severity
 from byocni_lint.rulebook import RuleSpec
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class RunResult:
     rules: list[RuleSpec]
     """Every rule that ran, in id order, so SARIF consumers learn that a rule ran and found nothing."""
     files_linted: int
+    internal_errors: tuple[str, ...] = ()
+    """Bugs met on the way (the run exits 2): SARIF says the execution did not succeed."""
 
     def sorted_findings(self) -> list[Finding]:
         """Deterministic order, so that two runs over the same inputs produce byte-identical reports."""
@@ -50,14 +52,38 @@ def display_path(path: str, base_dir: Path) -> str:
     return relative.replace(os.sep, "/")
 
 
-def render(fmt: str, result: RunResult, *, base_dir: Path, color: bool = False) -> str:
+def finding_fingerprint(finding: Finding, base_dir: Path) -> str:
+    """A finding's identity across line moves: rule, file (relative, URI-encoded as in SARIF) and its key
+    (resource, property and what is wrong), never a line number. SARIF partialFingerprints, GitLab
+    fingerprints and baselines all use this one."""
+    import hashlib
+    from urllib.parse import quote
+
+    uri = quote(display_path(finding.location.path, base_dir), safe="/")
+    identity = finding.fingerprint_key or finding.message
+    return hashlib.sha256(f"{finding.rule_id}\0{uri}\0{identity}".encode()).hexdigest()
+
+
+def render(fmt: str, result: RunResult, *, base_dir: Path, **options) -> str:
     """The whole report in `fmt`, without a trailing newline (`click.echo` adds one).
 
-    `color` applies to the text format only: machine-read formats are never coloured.
+    `options` are the format's own (`color` for text, `automation_id` for SARIF); machine-read formats
+    are never coloured.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"{__name__}.{fmt}")
-    if fmt == "text":
-        return module.render(result, base_dir=base_dir, color=color)
-    return module.render(result, base_dir=base_dir)
+    return module.render(result, base_dir=base_dir, **options)
+
+
+def repository_root(start: Path) -> Path:
+    """The git top level above `start` (where a `.git` folder or file is), else `start` itself.
+
+    Code scanning, annotations and Code Quality reports resolve paths against the repository root,
+    not the folder the linter ran in; found without running git (nothing is executed).
+    """
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start

@@ -15,9 +15,11 @@ from byocni_lint.report import RunResult, display_path
 _SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "blue"}
 
 
-def render(result: RunResult, *, base_dir: Path, color: bool = False) -> str:
+def render(result: RunResult, *, base_dir: Path, color: bool = False, summary: bool = True) -> str:
+    """`summary=False` (`--quiet`) leaves only the finding lines, for scripts that count lines."""
     lines = [_finding_line(finding, base_dir, color) for finding in result.sorted_findings()]
-    lines.append(_summary_line(result))
+    if summary:
+        lines.append(_summary_line(result))
     return "\n".join(lines)
 
 
