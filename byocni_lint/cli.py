@@ -51,6 +51,7 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
               help="Folder that sarif/github/gitlab paths are relative to (default: the git top level).")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
 @click.option("--quiet", "-q", is_flag=True, help="Text output: the findings only, no summary line.")
+@click.option("--show-suppressed", is_flag=True, help="Text output: list suppressed findings too, with their reasons.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
@@ -92,7 +93,7 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
 
             implemented = registered_checks()
             for spec in rulebook.values():
-                status = "" if spec.id in implemented or spec.id in ("BYO900", "BYO901", "BYO903") else "  (not yet implemented)"
+                status = "" if spec.id in implemented or spec.id in ("BYO900", "BYO901", "BYO903", "BYO904") else "  (not yet implemented)"
                 click.echo(f"{spec.id}  {spec.name:32} {spec.severity.label:8} {spec.summary}{status}")
         return EXIT_CLEAN
 
@@ -126,7 +127,7 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
     if fail_on == "never":
         return EXIT_CLEAN
     threshold = Severity.parse(fail_on)
-    return EXIT_FINDINGS if any(f.severity >= threshold for f in run.findings) else EXIT_CLEAN
+    return EXIT_FINDINGS if any(f.severity >= threshold for f in result.active()) else EXIT_CLEAN
 
 
 def _report(fmt: str, result, report: dict, color: bool) -> str:
@@ -145,7 +146,8 @@ def _report(fmt: str, result, report: dict, color: bool) -> str:
     else:
         base_dir = Path(report["base_dir"]) if report["base_dir"] else repository_root(Path.cwd())
     if fmt == "text":
-        return render(fmt, result, base_dir=base_dir, color=color, summary=not report["quiet"])
+        return render(fmt, result, base_dir=base_dir, color=color, summary=not report["quiet"],
+                      show_suppressed=report["show_suppressed"])
     if fmt == "sarif":
         from byocni_lint.report.sarif import automation_id_for
 

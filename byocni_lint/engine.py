@@ -15,7 +15,7 @@ from byocni_lint.load.documents import ARM_PARAMETERS, ARM_TEMPLATE, Document, L
 from byocni_lint.rulebook import RuleSpec, load_rulebook
 
 UNRESOLVED = "BYO901"
-_ALWAYS_ON = ("BYO900", UNRESOLVED, "BYO903")  # input and evaluation problems: not checks, but selectable
+_ALWAYS_ON = ("BYO900", UNRESOLVED, "BYO903", "BYO904")  # input and evaluation problems: not checks, but selectable
 
 
 @dataclass
@@ -61,6 +61,9 @@ class _Linter:
         self.internal_errors: list[str] = []
         self.documents: dict[Path, Document | None] = {}
         self.folders = FolderIndex()
+        from byocni_lint.suppress import Suppressions
+
+        self.suppressions = Suppressions()
 
     def rules_run(self) -> list[RuleSpec]:
         ids = set(self.checks) | {r for r in _ALWAYS_ON if selected(r, self.options)}
@@ -97,6 +100,9 @@ class _Linter:
                 self.problem(result)
                 result = None
             self.documents[key] = result
+            source = getattr(getattr(result, "root", None), "source", None)
+            if source is not None:
+                self.suppressions.collect(display, source.text)
         return self.documents[key]
 
     def run(self, paths: list[str]) -> LintRun:
@@ -124,7 +130,11 @@ class _Linter:
             self.report_malformed_expressions(document)
             for parameters in plans[key]:
                 self.lint_template(candidate.path, document, parameters)
-        findings = sorted([*self.findings.values(), *self.merged_notes()], key=Finding.sort_key)
+        findings = [*self.findings.values(), *self.merged_notes()]
+        rules_run = {rule.id for rule in self.rules_run()}
+        findings = [f for f in self.suppressions.apply(findings, set(self.rulebook), rules_run)
+                    if selected(f.rule_id, self.options)]
+        findings.sort(key=Finding.sort_key)
         return LintRun(findings, self.rules_run(), linted + len(self.unreadable), missing, self.internal_errors)
 
     def _override_parameters(self) -> Document | None:

@@ -57,6 +57,8 @@ class Finding:
     """Stable identity across unrelated edits (no line numbers); reporters hash it."""
     related: tuple[tuple[str, Location], ...] = field(default=(), compare=False)
     """Other places that explain the finding, each with what it is ("value set here"): SARIF relatedLocations."""
+    suppressed: str | None = field(default=None, compare=False)
+    """The reason of the inline suppression that covers it (suppress.py); such findings do not count."""
 
     def sort_key(self) -> tuple:
         span = self.location.span or Span(0, 0, 0, 0)

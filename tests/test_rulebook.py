@@ -35,6 +35,7 @@ EXPECTED_SEVERITIES = {
     "BYO901": Severity.NOTE,
     "BYO902": Severity.ERROR,
     "BYO903": Severity.ERROR,
+    "BYO904": Severity.WARNING,
 }
 SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## How to fix", "## References")
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")

@@ -21,20 +21,28 @@ FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 @dataclass(frozen=True)
 class RunResult:
     findings: list[Finding]
-    """Already filtered (select/ignore/suppressions); reporters only order them."""
+    """Already filtered by select/ignore; suppressed findings are kept, marked, for the formats that show them."""
     rules: list[RuleSpec]
     """Every rule that ran, in id order, so SARIF consumers learn that a rule ran and found nothing."""
     files_linted: int
     internal_errors: tuple[str, ...] = ()
     """Bugs met on the way (the run exits 2): SARIF says the execution did not succeed."""
 
-    def sorted_findings(self) -> list[Finding]:
-        """Deterministic order, so that two runs over the same inputs produce byte-identical reports."""
-        return sorted(self.findings, key=Finding.sort_key)
+    def sorted_findings(self, suppressed: bool = False) -> list[Finding]:
+        """Deterministic order, so that two runs over the same inputs produce byte-identical reports;
+        suppressed findings only when asked for (JSON, SARIF, `--show-suppressed`)."""
+        return sorted((f for f in self.findings if suppressed or f.suppressed is None), key=Finding.sort_key)
+
+    def active(self) -> list[Finding]:
+        """The findings that count: not suppressed."""
+        return [finding for finding in self.findings if finding.suppressed is None]
+
+    def suppressed_count(self) -> int:
+        return sum(finding.suppressed is not None for finding in self.findings)
 
     def severity_counts(self) -> dict[Severity, int]:
-        """Every severity is present (zero when unused) so summaries never have holes."""
-        counts = Counter(finding.severity for finding in self.findings)
+        """Every severity is present (zero when unused) so summaries never have holes; suppressed ones do not count."""
+        counts = Counter(finding.severity for finding in self.active())
         return {severity: counts[severity] for severity in sorted(Severity, reverse=True)}
 
 

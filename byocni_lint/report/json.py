@@ -13,10 +13,12 @@ Shape (keys always present and in this order; `null` where a value is unknown)::
           "line": 12, "column": 7,           # 1-based; null when the finding has no position
           "end_line": 12, "end_column": 30,  # end_column is exclusive, as in SARIF
           "resource": "managedClusters/aks1" | null,
-          "property": "properties.networkProfile.serviceCidr" | null
+          "property": "properties.networkProfile.serviceCidr" | null,
+          "fingerprint": "<sha256 hex>",      # stable across line moves; what baselines record
+          "suppression": null | {"kind": "inSource", "justification": "<reason>"}
         }
       ],
-      "summary": {"files": 3, "findings": 1, "error": 1, "warning": 0, "note": 0}
+      "summary": {"files": 3, "findings": 1, "suppressed": 0, "error": 1, "warning": 0, "note": 0}
     }
 
 Findings are sorted by path, line, column and rule, so the output diffs cleanly between runs.
@@ -29,16 +31,17 @@ from typing import Any
 
 from byocni_lint import __version__
 from byocni_lint.findings import Finding
-from byocni_lint.report import RunResult, display_path
+from byocni_lint.report import RunResult, display_path, finding_fingerprint
 
 
 def render(result: RunResult, *, base_dir: Path) -> str:
     document = {
         "version": __version__,
-        "findings": [_finding(finding, base_dir) for finding in result.sorted_findings()],
+        "findings": [_finding(finding, base_dir) for finding in result.sorted_findings(suppressed=True)],
         "summary": {
             "files": result.files_linted,
-            "findings": len(result.findings),
+            "findings": len(result.active()),
+            "suppressed": result.suppressed_count(),
             **{severity.label: n for severity, n in result.severity_counts().items()},
         },
     }
@@ -58,4 +61,6 @@ def _finding(finding: Finding, base_dir: Path) -> dict[str, Any]:
         "end_column": span.end_column if span else None,
         "resource": finding.resource,
         "property": finding.property,
+        "fingerprint": finding_fingerprint(finding, base_dir),
+        "suppression": None if finding.suppressed is None else {"kind": "inSource", "justification": finding.suppressed},
     }

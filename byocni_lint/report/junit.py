@@ -16,8 +16,8 @@ def render(result: RunResult, *, base_dir: Path) -> str:
     by_file: dict[str, list] = defaultdict(list)
     for finding in result.sorted_findings():
         by_file[display_path(finding.location.path, base_dir)].append(finding)
-    root = ET.Element("testsuites", name="byocni-lint", tests=str(max(len(result.findings), 1)),
-                      failures=str(len(result.findings)))
+    root = ET.Element("testsuites", name="byocni-lint", tests=str(max(len(result.active()), 1)),
+                      failures=str(len(result.active())))
     if not by_file:
         suite = ET.SubElement(root, "testsuite", name="byocni-lint", tests="1", failures="0")
         ET.SubElement(suite, "testcase", name="no findings", classname="byocni-lint")

@@ -95,15 +95,15 @@ def _capped(result: RunResult, max_results: int) -> tuple[list[Finding], list[so
     """The results to write (the most severe first when over GitHub's limit), and the tool notifications."""
     notifications = [so.Notification(message=so.Message(text=f"internal error: {problem}"), level="error")
                      for problem in result.internal_errors]
-    findings = result.sorted_findings()
+    findings = result.sorted_findings(suppressed=True)
     if len(findings) > max_results:
-        kept = sorted(findings, key=lambda f: -f.severity)[:max_results]
-        findings = sorted(kept, key=Finding.sort_key)
+        kept = sorted(findings, key=lambda f: (f.suppressed is not None, -f.severity))[:max_results]
         notifications.append(so.Notification(
-            message=so.Message(text=f"{len(result.findings) - max_results} of {len(result.findings)} results were "
+            message=so.Message(text=f"{len(findings) - max_results} of {len(findings)} results were "
                                     f"left out: GitHub code scanning accepts at most {max_results} per run; "
                                     "the most severe are kept"),
             level="warning"))
+        findings = sorted(kept, key=Finding.sort_key)
     return findings, notifications
 
 
@@ -195,6 +195,9 @@ def _result(finding: Finding, rule_index: dict[str, int], base_dir: Path) -> so.
         message=so.Message(text=finding.message),
         locations=[location],
         related_locations=related or None,
+        # Every result says whether it is suppressed (SARIF: all results of a run carry the array or none do).
+        suppressions=[] if finding.suppressed is None else [
+            so.Suppression(kind="inSource", justification=finding.suppressed)],
         partial_fingerprints={FINGERPRINT_KEY: finding_fingerprint(finding, base_dir)},
     )
 

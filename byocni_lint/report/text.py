@@ -15,9 +15,11 @@ from byocni_lint.report import RunResult, display_path
 _SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "blue"}
 
 
-def render(result: RunResult, *, base_dir: Path, color: bool = False, summary: bool = True) -> str:
-    """`summary=False` (`--quiet`) leaves only the finding lines, for scripts that count lines."""
-    lines = [_finding_line(finding, base_dir, color) for finding in result.sorted_findings()]
+def render(result: RunResult, *, base_dir: Path, color: bool = False, summary: bool = True,
+           show_suppressed: bool = False) -> str:
+    """`summary=False` (`--quiet`) leaves only the finding lines, for scripts that count lines;
+    `show_suppressed` lists suppressed findings too, each with its reason."""
+    lines = [_finding_line(finding, base_dir, color) for finding in result.sorted_findings(show_suppressed)]
     if summary:
         lines.append(_summary_line(result))
     return "\n".join(lines)
@@ -33,15 +35,19 @@ def _finding_line(finding: Finding, base_dir: Path, color: bool) -> str:
         tag = click.style(tag, fg=_SEVERITY_COLOURS[finding.severity])
     # A message spanning several lines would break the one-finding-per-line contract that grep relies on.
     message = " ".join(finding.message.splitlines())
+    if finding.suppressed is not None:
+        tag += f" (suppressed: {finding.suppressed})"
     return f"{display_path(finding.location.path, base_dir)}:{line}:{column}: {rule} {message} {tag}"
 
 
 def _summary_line(result: RunResult) -> str:
     files = _plural(result.files_linted, "file")
-    if not result.findings:
-        return f"Linted {files}: no findings."
+    hidden = result.suppressed_count()
+    suppressed = f" ({hidden} suppressed)" if hidden else ""
+    if not result.active():
+        return f"Linted {files}: no findings{suppressed}."
     counts = ", ".join(_plural(n, severity.label) for severity, n in result.severity_counts().items())
-    return f"Linted {files}: {counts}."
+    return f"Linted {files}: {counts}{suppressed}."
 
 
 def _plural(count: int, noun: str) -> str:
