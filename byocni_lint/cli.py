@@ -52,6 +52,10 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
 @click.option("--quiet", "-q", is_flag=True, help="Text output: the findings only, no summary line.")
 @click.option("--show-suppressed", is_flag=True, help="Text output: list suppressed findings too, with their reasons.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Record today's findings in FILE (by fingerprint, not line) and exit 0.")
+@click.option("--baseline", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="Report only findings that are not in this baseline.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
@@ -113,7 +117,14 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
     run = lint_paths(list(paths) or ["."], options)
     if run.missing_paths:
         raise click.BadParameter(f"no such file or folder: {', '.join(run.missing_paths)}", param_hint="PATHS")
-    result = RunResult(run.findings, run.rules, run.files_linted, tuple(run.internal_errors))
+    findings, baselined = _apply_baseline(run.findings, report)
+    if report["write_baseline"]:
+        from byocni_lint.baseline import write_baseline
+
+        count = write_baseline(Path(report["write_baseline"]), findings, _repository_base(report))
+        click.echo(f"byocni-lint: wrote {count} findings to the baseline {report['write_baseline']}", err=True)
+        return EXIT_ERROR if run.internal_errors else EXIT_CLEAN
+    result = RunResult(findings, run.rules, run.files_linted, tuple(run.internal_errors), baselined)
     text = _report(fmt, result, report, _use_color(color, fmt, output))
     if output:
         with open(output, "w", encoding="utf-8") as handle:
@@ -130,21 +141,40 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
     return EXIT_FINDINGS if any(f.severity >= threshold for f in result.active()) else EXIT_CLEAN
 
 
+def _repository_base(report: dict):
+    from pathlib import Path
+
+    from byocni_lint.report import repository_root
+
+    return Path(report["base_dir"]) if report["base_dir"] else repository_root(Path.cwd())
+
+
+def _apply_baseline(findings: list, report: dict) -> tuple[list, int]:
+    if not report["baseline"]:
+        return findings, 0
+    from pathlib import Path
+
+    from byocni_lint.baseline import BaselineError, new_findings, read_baseline
+
+    try:
+        known = read_baseline(Path(report["baseline"]))
+    except BaselineError as exc:
+        raise click.BadParameter(str(exc), param_hint="--baseline") from None
+    return new_findings(findings, known, _repository_base(report))
+
+
 def _report(fmt: str, result, report: dict, color: bool) -> str:
     """The report text. Formats read by a code host (SARIF, annotations, Code Quality) name files relative
     to the repository root, as the host resolves them; text and JSON relative to the current folder."""
     from pathlib import Path
 
-    from byocni_lint.report import render, repository_root
+    from byocni_lint.report import render
 
     if report["statistics"]:
         from byocni_lint.report.statistics import render as statistics
 
         return statistics(result)
-    if fmt in ("text", "json", "junit"):
-        base_dir = Path.cwd()
-    else:
-        base_dir = Path(report["base_dir"]) if report["base_dir"] else repository_root(Path.cwd())
+    base_dir = Path.cwd() if fmt in ("text", "json", "junit") else _repository_base(report)
     if fmt == "text":
         return render(fmt, result, base_dir=base_dir, color=color, summary=not report["quiet"],
                       show_suppressed=report["show_suppressed"])

@@ -27,6 +27,8 @@ class RunResult:
     files_linted: int
     internal_errors: tuple[str, ...] = ()
     """Bugs met on the way (the run exits 2): SARIF says the execution did not succeed."""
+    baselined: int = 0
+    """Findings left out because the `--baseline` file already records them."""
 
     def sorted_findings(self, suppressed: bool = False) -> list[Finding]:
         """Deterministic order, so that two runs over the same inputs produce byte-identical reports;

@@ -42,8 +42,9 @@ def _finding_line(finding: Finding, base_dir: Path, color: bool) -> str:
 
 def _summary_line(result: RunResult) -> str:
     files = _plural(result.files_linted, "file")
-    hidden = result.suppressed_count()
-    suppressed = f" ({hidden} suppressed)" if hidden else ""
+    hidden = [f"{n} {what}" for n, what in ((result.suppressed_count(), "suppressed"),
+                                            (result.baselined, "in the baseline")) if n]
+    suppressed = f" ({', '.join(hidden)})" if hidden else ""
     if not result.active():
         return f"Linted {files}: no findings{suppressed}."
     counts = ", ".join(_plural(n, severity.label) for severity, n in result.severity_counts().items())
