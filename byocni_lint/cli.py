@@ -36,8 +36,8 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
               default="text", show_default=True,
               help="Output format: github = workflow-command annotations, gitlab = Code Quality JSON.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default="error",
-              show_default=True, help="Exit 1 when a finding at or above this severity exists.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
+              help="Exit 1 when a finding at or above this severity exists (default: error).")
 @click.option("--parameters", "-p", type=click.Path(dir_okay=False), help="ARM parameters file for the templates given.")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (repeatable, comma lists).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes.")
@@ -56,6 +56,11 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
               help="Record today's findings in FILE (by fingerprint, not line) and exit 0.")
 @click.option("--baseline", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
               help="Report only findings that are not in this baseline.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="Use this settings file instead of finding one above each path.")
+@click.option("--isolated", is_flag=True, help="Ignore every settings file.")
+@click.option("--show-settings", is_flag=True, help="Print the resolved settings for the paths and exit.")
+@click.option("--no-respect-gitignore", is_flag=True, help="Lint files in folders even when .gitignore ignores them.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
@@ -112,9 +117,13 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
         day = date.fromisoformat(today) if today else date.today()
     except ValueError:
         raise click.BadParameter(f"{today!r} is not a YYYY-MM-DD date", param_hint="--today") from None
-    options = Options(select=_split_ids(select), ignore=_split_ids(ignore), parameters=parameters, today=day,
-                      debug=debug)
-    run = lint_paths(list(paths) or ["."], options)
+    from byocni_lint.configured_run import lint_with_settings
+
+    run, fail_on = lint_with_settings(list(paths) or ["."], Options(
+        select=_split_ids(select), ignore=_split_ids(ignore), parameters=parameters, today=day, debug=debug),
+        fail_on, report)
+    if run is None:
+        return EXIT_CLEAN  # --show-settings printed them
     if run.missing_paths:
         raise click.BadParameter(f"no such file or folder: {', '.join(run.missing_paths)}", param_hint="PATHS")
     findings, baselined = _apply_baseline(run.findings, report)

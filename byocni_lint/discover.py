@@ -22,28 +22,34 @@ class Candidate:
     explicit: bool  # named on the command line: unreadable or malformed means BYO900, not silence
 
 
-def discover(paths: list[str]) -> tuple[list[Candidate], list[str]]:
-    """Files to look at, in a stable order, and the named paths that do not exist."""
+def discover(paths: list[str], path_filter=None) -> tuple[list[Candidate], list[str]]:
+    """Files to look at, in a stable order, and the named paths that do not exist; `path_filter`
+    (pathfilter.PathFilter) leaves out what the settings exclude and, in folders, what git ignores."""
     found: dict[Path, Candidate] = {}
     missing: list[str] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for candidate in _walk(path):
+            for candidate in _walk(path, path_filter):
                 found.setdefault(candidate.path.resolve(), candidate)
         elif path.exists():
+            if path_filter is not None and path_filter.excluded(path):
+                continue
             found[path.resolve()] = Candidate(path, given, True)
         else:
             missing.append(given)
     return sorted(found.values(), key=lambda c: c.display), missing
 
 
-def _walk(root: Path):
+def _walk(root: Path, path_filter=None):
     for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if _visit(d))
+        dirs[:] = sorted(d for d in dirs if _visit(d) and not (
+            path_filter is not None and path_filter.excluded(Path(folder, d), walking=True)))
         for name in sorted(files):
             if name.lower().endswith(LINTABLE_SUFFIXES):
                 path = Path(folder, name)
+                if path_filter is not None and path_filter.excluded(path, walking=True):
+                    continue
                 yield Candidate(path, os.path.normpath(str(path)), False)
 
 

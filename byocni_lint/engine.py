@@ -5,6 +5,7 @@ and a finding reported by several evaluations of the same file is kept once.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,10 @@ class Options:
     parameters: str | None = None
     today: date = field(default_factory=date.today)
     debug: bool = False  # re-raise internal errors instead of recording them
+    # From the settings file (config.py):
+    rule_params: dict = field(default_factory=dict)  # rule id -> {param: value} over the rule file's params
+    parameter_map: dict = field(default_factory=dict)  # resolved template path -> [parameters file paths]
+    path_filter: object = None  # pathfilter.PathFilter: excluded and git-ignored files are not read
 
 
 @dataclass
@@ -48,7 +53,9 @@ class _Linter:
         from byocni_lint.checks import registered_checks
 
         self.options = options
-        self.rulebook = load_rulebook()
+        self.rulebook = {rule_id: replace(spec, params={**spec.params, **options.rule_params[rule_id]})
+                         if rule_id in options.rule_params else spec
+                         for rule_id, spec in load_rulebook().items()}
         limits = self.rulebook["BYO903"].params
         self.max_bytes = int(limits.get("max_file_bytes", 20_000_000))
         self.max_depth = int(limits.get("max_json_depth", 200))
@@ -106,7 +113,7 @@ class _Linter:
         return self.documents[key]
 
     def run(self, paths: list[str]) -> LintRun:
-        candidates, missing = discover(paths)
+        candidates, missing = discover(paths, self.options.path_filter)
         templates: dict[Path, tuple[Candidate, Document]] = {}
         orphan_parameters: list[tuple[Candidate, Document]] = []
         linted = 0
@@ -150,8 +157,10 @@ class _Linter:
 
     def _paired(self, template: Path) -> list[Document]:
         paired = []
-        for path in parameter_files_for(template, self.folders):
-            document = self.document(path, _display_beside(template, path), True)
+        named = self.options.parameter_map.get(template.resolve())
+        for path in named if named is not None else parameter_files_for(template, self.folders):
+            display = os.path.relpath(path) if named is not None else _display_beside(template, path)
+            document = self.document(path, display, True)
             if document is not None and document.kind == ARM_PARAMETERS:
                 paired.append(document)
         return paired
