@@ -12,12 +12,32 @@ import sys
 import click
 
 from byocni_lint import __version__
+from byocni_lint.rulebook import RulebookError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(part.strip().upper() for value in values for part in value.split(",") if part.strip())
+
+
+def _known_rules(values: tuple[str, ...], rule_ids: tuple[str, ...], option: str) -> tuple[str, ...]:
+    """ruff's rule: a code or prefix that selects no rule is an error, never silently nothing."""
+    for value in values:
+        if not any(rule_id.startswith(value) for rule_id in rule_ids):
+            raise click.BadParameter(f"unknown rule or prefix {value!r}; see --list-rules", param_hint=option)
+    return values
+
+
+def _check_writable(output: str) -> None:
+    """Refuse an --output we cannot write before linting, naming the path (not "internal error")."""
+    import os.path
+
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        raise click.UsageError(f"cannot write --output {output}: no such folder {folder}")
+    if os.path.isdir(output) or not os.access(folder, os.W_OK) or (os.path.exists(output) and not os.access(output, os.W_OK)):
+        raise click.UsageError(f"cannot write --output {output}: permission denied or a folder")
 
 
 def _use_color(choice: str, fmt: str, output: str | None) -> bool:
@@ -32,19 +52,20 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github", "junit", "gitlab"]),
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "model", "github", "junit", "gitlab"]),
               default="text", show_default=True,
               help="Output format: github = workflow-command annotations, gitlab = Code Quality JSON.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option("--output", "-o", type=click.Path(), help="Write the report to FILE.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
               help="Exit 1 when a finding at or above this severity exists (default: error).")
-@click.option("--parameters", "-p", type=click.Path(dir_okay=False), help="ARM parameters file for the templates given.")
+@click.option("--parameters", "-p", type=click.Path(), help="ARM parameters file for the templates given.")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (repeatable, comma lists).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour text output (auto: only on a terminal and without NO_COLOR).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's description and exit.")
+@click.option("--show-fixes", is_flag=True, help="Add how to fix each finding to the text output.")
 @click.option("--sarif-category", metavar="NAME", help="SARIF automationDetails category (default byocni-lint); "
               "give each upload in one job its own.")
 @click.option("--base-dir", type=click.Path(file_okay=False, exists=True),
@@ -64,16 +85,20 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
-def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, debug, today, **report):
+def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, show_fixes, debug, today,
+        **report):
     """Lint AKS bring-your-own-CNI deployments (ARM templates) before they reach Azure.
 
     PATHS are files or folders (default: the current folder).
     """
     try:
         code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
-                    report)
+                    {**report, "show_fixes": show_fixes})
     except click.UsageError:
         raise
+    except RulebookError as exc:  # a bad rule file or parameter: the user's to fix, so no traceback
+        click.echo(f"byocni-lint: error: {exc}", err=True)
+        code = EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - the promise is exit 2, never a traceback on stdout
         if debug:
             import traceback
@@ -99,10 +124,11 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
                        f"Documentation: {spec.doc_url}")
         else:
             from byocni_lint.checks import registered_checks
+            from byocni_lint.engine import ALWAYS_ON
 
             implemented = registered_checks()
             for spec in rulebook.values():
-                status = "" if spec.id in implemented or spec.id in ("BYO900", "BYO901", "BYO903", "BYO904") else "  (not yet implemented)"
+                status = "" if spec.id in implemented or spec.id in ALWAYS_ON else "  (not yet implemented)"
                 click.echo(f"{spec.id}  {spec.name:32} {spec.severity.label:8} {spec.summary}{status}")
         return EXIT_CLEAN
 
@@ -111,21 +137,30 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
 
     from byocni_lint.engine import Options, lint_paths
     from byocni_lint.findings import Severity
+    from byocni_lint.frontends import supported_inputs
     from byocni_lint.report import RunResult
 
     try:
         day = date.fromisoformat(today) if today else date.today()
     except ValueError:
         raise click.BadParameter(f"{today!r} is not a YYYY-MM-DD date", param_hint="--today") from None
+    rule_ids = tuple(load_rulebook())
+    options = Options(select=_known_rules(_split_ids(select), rule_ids, "--select"),
+                      ignore=_known_rules(_split_ids(ignore), rule_ids, "--ignore"),
+                      parameters=parameters, today=day, debug=debug)
+    if parameters and not Path(parameters).is_file():
+        raise click.BadParameter(f"no such parameters file: {parameters}", param_hint="--parameters")
+    if output:
+        _check_writable(output)
     from byocni_lint.configured_run import lint_with_settings
 
-    run, fail_on = lint_with_settings(list(paths) or ["."], Options(
-        select=_split_ids(select), ignore=_split_ids(ignore), parameters=parameters, today=day, debug=debug),
-        fail_on, report)
+    run, fail_on = lint_with_settings(list(paths) or ["."], options, fail_on, report, keep_models=fmt == "model")
     if run is None:
         return EXIT_CLEAN  # --show-settings printed them
     if run.missing_paths:
         raise click.BadParameter(f"no such file or folder: {', '.join(run.missing_paths)}", param_hint="PATHS")
+    for named in run.unsupported:
+        click.echo(f"byocni-lint: not a supported input: {named}; byocni-lint reads {supported_inputs()}", err=True)
     findings, baselined = _apply_baseline(run.findings, report)
     if report["write_baseline"]:
         from byocni_lint.baseline import write_baseline
@@ -133,13 +168,20 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
         count = write_baseline(Path(report["write_baseline"]), findings, _repository_base(report))
         click.echo(f"byocni-lint: wrote {count} findings to the baseline {report['write_baseline']}", err=True)
         return EXIT_ERROR if run.internal_errors else EXIT_CLEAN
-    result = RunResult(findings, run.rules, run.files_linted, tuple(run.internal_errors), baselined)
+    result = RunResult(findings, run.rules, run.files_linted, internal_errors=tuple(run.internal_errors),
+                       baselined=baselined, kinds=run.kinds, skipped=run.skipped, clusters=run.clusters,
+                       models=tuple(run.models))
     text = _report(fmt, result, report, _use_color(color, fmt, output))
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text + "\n")
+        except OSError as exc:
+            raise click.UsageError(f"cannot write --output {output}: {exc.strerror or exc}") from None
     else:
         click.echo(text, color=_use_color(color, fmt, output))
+    if run.unsupported and not run.files_linted:
+        return EXIT_ERROR  # asked to lint only files we cannot read: a usage error, never a pass
     for problem in run.internal_errors:
         click.echo(f"byocni-lint: internal error: {problem} (run with --debug for details)", err=True)
     if run.internal_errors:
@@ -183,10 +225,10 @@ def _report(fmt: str, result, report: dict, color: bool) -> str:
         from byocni_lint.report.statistics import render as statistics
 
         return statistics(result)
-    base_dir = Path.cwd() if fmt in ("text", "json", "junit") else _repository_base(report)
+    base_dir = Path.cwd() if fmt in ("text", "json", "junit", "model") else _repository_base(report)
     if fmt == "text":
-        return render(fmt, result, base_dir=base_dir, color=color, summary=not report["quiet"],
-                      show_suppressed=report["show_suppressed"])
+        return render(fmt, result, base_dir=base_dir, color=color, show_fixes=report["show_fixes"],
+                      summary=not report["quiet"], show_suppressed=report["show_suppressed"])
     if fmt == "sarif":
         from byocni_lint.report.sarif import automation_id_for
 

@@ -16,7 +16,7 @@ import click
 from byocni_lint.config import ConfigError, Settings, find_settings_file, load_settings
 
 
-def lint_with_settings(paths: list[str], options, fail_on: str | None, report: dict):
+def lint_with_settings(paths: list[str], options, fail_on: str | None, report: dict, keep_models: bool = False):
     """(LintRun, fail-on) for the paths, or (None, None) after `--show-settings` printed the settings."""
     from byocni_lint.engine import LintRun, lint_paths
     from byocni_lint.rulebook import load_rulebook
@@ -32,7 +32,7 @@ def lint_with_settings(paths: list[str], options, fail_on: str | None, report: d
         return None, None
     runs = []
     for settings, group_paths in groups:
-        run = lint_paths(group_paths, _options(options, settings, report))
+        run = lint_paths(group_paths, _options(options, settings, report), keep_models=keep_models)
         run.findings = _drop_per_file_ignores(run.findings, settings)
         runs.append(run)
     merged = LintRun(
@@ -41,9 +41,22 @@ def lint_with_settings(paths: list[str], options, fail_on: str | None, report: d
         files_linted=sum(run.files_linted for run in runs),
         missing_paths=[p for run in runs for p in run.missing_paths],
         internal_errors=[e for run in runs for e in run.internal_errors],
+        kinds=_summed(run.kinds for run in runs),
+        skipped=dict(sorted(_summed(run.skipped for run in runs).items())),
+        unsupported=[u for run in runs for u in run.unsupported],
+        clusters=sum(run.clusters for run in runs),
+        models=[m for run in runs for m in run.models],
     )
     chosen = fail_on or next((s.fail_on for s, _ in groups if s.fail_on), None) or "error"
     return merged, chosen
+
+
+def _summed(counts) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for one in counts:
+        for key, n in one.items():
+            total[key] = total.get(key, 0) + n
+    return total
 
 
 def _groups(paths: list[str], report: dict, rulebook: dict) -> list[tuple[Settings, list[str]]]:
@@ -73,6 +86,9 @@ def _options(options, settings: Settings, report: dict):
                        for template, files in settings.parameters.items()},
         path_filter=PathFilter(root, (*settings.exclude, *settings.extend_exclude),
                                settings.respect_gitignore and not report["no_respect_gitignore"]),
+        bicep=settings.bicep,
+        terraform_var_files=tuple(str(root / f) for f in settings.terraform_var_files),
+        context=tuple(str(root / c) for c in settings.context),
     )
 
 

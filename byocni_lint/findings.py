@@ -59,6 +59,10 @@ class Finding:
     """Other places that explain the finding, each with what it is ("value set here"): SARIF relatedLocations."""
     suppressed: str | None = field(default=None, compare=False)
     """The reason of the inline suppression that covers it (suppress.py); such findings do not count."""
+    rules: tuple[str, ...] = ()
+    """For a BYO901 note: the rules that needed the unresolved value (data, so notes merge without parsing)."""
+    fix: str | None = None
+    """How to fix it, kept apart from the message (it becomes SARIF help and keeps messages short)."""
 
     def sort_key(self) -> tuple:
         span = self.location.span or Span(0, 0, 0, 0)

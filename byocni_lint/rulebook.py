@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from byocni_lint.findings import Severity
+from byocni_lint.rule_params import params_problem
 
 _REQUIRED = ("id", "name", "severity", "summary", "description", "help_uri")
 PRECISIONS = ("very-high", "high", "medium", "low")  # SARIF's `precision` values, as GitHub reads them
@@ -64,6 +65,9 @@ def load_rulebook(directory: Path | None = None) -> dict[str, RuleSpec]:
         missing = [key for key in _REQUIRED if not isinstance(raw, dict) or key not in raw]
         if missing:
             raise RulebookError(f"{path}: missing {', '.join(missing)}")
+        problem = params_problem(str(raw["id"]), raw.get("params") or {})
+        if problem:
+            raise RulebookError(f"{path}: {problem}")
         sev = raw.get("security_severity")
         precision = raw.get("precision", "high")
         if precision not in PRECISIONS:

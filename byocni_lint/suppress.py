@@ -104,7 +104,8 @@ class Suppressions:
         self._add(Suppression(path, ids, reason, where, target + 1, _block_end(path, lines, target) + 1))
 
     def _metadata(self, path: str, text: str) -> None:
-        from byocni_lint.load.jsonc import JsoncError, node_span, parse
+        from byocni_lint.load.jsonc import JsoncError, parse
+        from byocni_lint.model.positions import node_span
 
         try:
             root = parse(text, path)

@@ -29,7 +29,7 @@ def test_round_trip_survives_lines_inserted_above_the_findings(tmp_path):
 
     template.write_text("// moved down by an edit\n// and another\n\n" + template.read_text())
     code, out, _ = cli(["--baseline", "baseline.json", "infra"], cwd=root)
-    assert (code, out.strip()) == (0, "Linted 1 file: no findings (2 in the baseline).")
+    assert (code, out.strip()) == (0, "Linted 1 file (1 ARM template): 1 BYOCNI cluster; no findings (2 in the baseline).")
 
     # from another folder of the same repository: fingerprints use repository-relative paths
     code, out, _ = cli(["--baseline", "../baseline.json", "aks.json"], cwd=root / "infra")

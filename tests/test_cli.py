@@ -65,7 +65,7 @@ def relative(path: Path) -> str:
 def test_exit_0_when_clean() -> None:
     result = cli(CLEAN)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "Linted 1 file: no findings.\n"
+    assert result.stdout == "Linted 1 file (1 ARM template): 1 BYOCNI cluster; no findings.\n"
     assert result.stderr == ""
 
 
@@ -194,7 +194,7 @@ def test_text_line_format_with_path_relative_to_cwd() -> None:
     assert (int(match["line"]), int(match["column"])) == position(ERROR, '"serviceCidr": "172.30.128.0/17"', '"172')
     assert match["rule"] == "BYO003" and match["severity"] == "error"
     assert match["message"].startswith("serviceCidr 172.30.128.0/17 overlaps reserved range 172.30.0.0/16; pick a range")
-    assert lines[1] == "Linted 1 file: 1 error, 0 warnings, 0 notes."
+    assert lines[1] == "Linted 1 file (1 ARM template): 1 BYOCNI cluster; 1 error, 0 warnings, 0 notes."
 
 
 def test_text_paths_climb_out_of_the_current_folder(tmp_path: Path) -> None:
@@ -213,7 +213,11 @@ def test_text_summary_counts_files_and_severities() -> None:
     errors = sum(m["severity"] == "error" for m in findings)
     warnings = sum(m["severity"] == "warning" for m in findings)
     files = len(list(RULES.glob("*.json")))
-    assert result.stdout.splitlines()[-1] == f"Linted {files} files: {errors} errors, {warnings} warnings, 0 notes."
+    summary = re.fullmatch(r"Linted (\d+) files \((\d+) ARM templates\): (\d+) BYOCNI clusters; (\d+) errors, (\d+) warnings, 0 notes\.",
+                           result.stdout.splitlines()[-1])
+    assert summary, result.stdout.splitlines()[-1]
+    assert summary.groups()[:2] == (str(files), str(files))
+    assert summary.groups()[3:] == (str(errors), str(warnings))
     assert errors and warnings
     assert [m["path"] for m in findings] == sorted(m["path"] for m in findings)
 
@@ -227,9 +231,9 @@ def test_json_output_structure() -> None:
     document = json.loads(result.stdout)
     assert list(document) == ["version", "findings", "summary"]
     assert document["version"] == __version__
-    assert document["summary"] == {"files": 3, "findings": 2, "suppressed": 0, "error": 1, "warning": 1, "note": 0}
+    assert document["summary"] == {"files": 3, "findings": 2, "suppressed": 0, "kinds": {"ARM template": 3}, "byocni_clusters": 3, "error": 1, "warning": 1, "note": 0}
     keys = ["rule", "severity", "message", "path", "line", "column", "end_line", "end_column", "resource", "property",
-            "fingerprint", "suppression"]
+            "fix", "rules", "fingerprint", "suppression"]
     assert all(list(finding) == keys for finding in document["findings"])
     reserved = next(f for f in document["findings"] if f["rule"] == "BYO003")
     line, column = position(ERROR, '"serviceCidr": "172.30.128.0/17"', '"172')
@@ -242,6 +246,8 @@ def test_json_output_structure() -> None:
         "line": line, "column": column, "end_line": line, "end_column": column + len('"172.30.128.0/17"'),
         "resource": "managedClusters/aks1",
         "property": "properties.networkProfile.serviceCidr",
+        "fix": None,
+        "rules": None,
         "fingerprint": reserved["fingerprint"],
         "suppression": None,
     }
@@ -252,7 +258,7 @@ def test_json_output_structure() -> None:
 def test_json_output_when_clean() -> None:
     document = json.loads(cli(CLEAN, "--format", "json").stdout)
     assert document["findings"] == []
-    assert document["summary"] == {"files": 1, "findings": 0, "suppressed": 0, "error": 0, "warning": 0, "note": 0}
+    assert document["summary"] == {"files": 1, "findings": 0, "suppressed": 0, "kinds": {"ARM template": 1}, "byocni_clusters": 1, "error": 0, "warning": 0, "note": 0}
 
 
 # --- SARIF output -----------------------------------------------------------------------------------
@@ -265,7 +271,7 @@ def test_sarif_output_is_valid_and_complete(assert_valid_sarif) -> None:
     (run,) = log["runs"]
     assert run["tool"]["driver"]["name"] == "byocni-lint"
     rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
-    assert rule_ids == ["BYO001", "BYO003", "BYO008", "BYO009", "BYO010", "BYO011", "BYO012", "BYO900", "BYO901", "BYO903", "BYO904"]
+    assert rule_ids == ["BYO001", "BYO003", "BYO008", "BYO009", "BYO010", "BYO011", "BYO012", "BYO900", "BYO901", "BYO902", "BYO903", "BYO904", "BYO905"]
     reserved = next(r for r in run["results"] if r["ruleId"] == "BYO003")
     assert reserved["level"] == "error"
     assert rule_ids[reserved["ruleIndex"]] == "BYO003"
@@ -365,9 +371,11 @@ def test_select_and_ignore_take_ids_prefixes_and_comma_lists(args: list[str], ex
 
 
 def test_unselected_rules_are_not_listed_in_sarif(assert_valid_sarif) -> None:
+    """Only the selected rules, plus BYO900/BYO903, which --select cannot hide (an unreadable file is
+    never "no findings")."""
     result = cli(*MIXED, "--format", "sarif", "--select", "BYO001,BYO012", select=None)
     log = assert_valid_sarif(result.stdout)
-    assert [rule["id"] for rule in log["runs"][0]["tool"]["driver"]["rules"]] == ["BYO001", "BYO012"]
+    assert [rule["id"] for rule in log["runs"][0]["tool"]["driver"]["rules"]] == ["BYO001", "BYO012", "BYO900", "BYO903"]
 
 
 def test_ignored_error_does_not_fail_the_run() -> None:
@@ -377,13 +385,13 @@ def test_ignored_error_does_not_fail_the_run() -> None:
 # --- rule help and version --------------------------------------------------------------------------
 
 
-def test_list_rules_lists_all_17_rules() -> None:
+def test_list_rules_lists_all_18_rules() -> None:
     result = cli("--list-rules", select=None)
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    assert len(lines) == 17
+    assert len(lines) == 18
     ids = [line.split()[0] for line in lines]
-    assert ids == [f"BYO{n:03d}" for n in range(1, 13)] + ["BYO900", "BYO901", "BYO902", "BYO903", "BYO904"]
+    assert ids == [f"BYO{n:03d}" for n in range(1, 13)] + ["BYO900", "BYO901", "BYO902", "BYO903", "BYO904", "BYO905"]
     book = load_rulebook()
     for line in lines:
         spec = book[line.split()[0]]
@@ -459,8 +467,7 @@ def test_colour_on_a_terminal_unless_no_color() -> None:
 def test_sarif_for_input_problems_with_and_without_a_position(tmp_path: Path, assert_valid_sarif) -> None:
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 300 + "]" * 300)
-    result = cli(FOUNDATION / "shapes" / "malformed.json", deep, "--parameters", tmp_path / "missing.parameters.json",
-                 "--format", "sarif", cwd=tmp_path)
+    result = cli(FOUNDATION / "shapes" / "malformed.json", deep, "--format", "sarif", cwd=tmp_path)
     assert result.returncode == 1
     log = assert_valid_sarif(result.stdout)
     found = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].rsplit("/", 1)[-1]):
@@ -468,4 +475,3 @@ def test_sarif_for_input_problems_with_and_without_a_position(tmp_path: Path, as
     assert found[("BYO900", "malformed.json")]["startLine"] == 7
     assert found[("BYO900", "malformed.json")]["startColumn"] == 7
     assert found[("BYO903", "deep.json")]["startColumn"] == 201
-    assert ("BYO900", "missing.parameters.json") in found

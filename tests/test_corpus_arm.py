@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from byocni_lint.engine import Options, lint_paths
-from byocni_lint.load.documents import ARM_PARAMETERS, ARM_TEMPLATE, Document, read_document
+from byocni_lint.frontends.arm.documents import ARM_PARAMETERS, ARM_TEMPLATE, Document
+from helpers import arm_document
 from shared_corpus import CORPUS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,8 +56,8 @@ def _problems(findings) -> list[str]:
 
 @pytest.mark.parametrize("path", _arm_files())
 def test_every_arm_file_is_classified_by_its_content(path: Path) -> None:
-    document = read_document(path, path.name, True, 20_000_000, 200)
-    assert isinstance(document, Document), document
+    document, problems = arm_document(path)
+    assert isinstance(document, Document), problems
     assert document.kind == (ARM_PARAMETERS if _is_parameters(path) else ARM_TEMPLATE)
 
 
@@ -88,7 +89,7 @@ def _unpaired() -> list:
 def test_templates_with_explicit_parameters_files(parameters: Path, template: Path) -> None:
     run = lint_paths([str(template)], Options(today=TODAY, parameters=str(parameters)))
     assert _problems(run.findings) == []
-    assert run.files_linted == 1
+    assert run.kinds == {"ARM template": 1, "ARM parameters file": 1}
 
 
 def _whole_corpus(*args: str) -> subprocess.CompletedProcess:

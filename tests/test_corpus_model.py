@@ -14,15 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from arm_eval import shipped_budget
 from byocni_lint.evaluate.expressions import malformed_expressions
 from byocni_lint.engine import lint_paths
 from byocni_lint.evaluate.deployment import Evaluation, TemplateInput, evaluate_template, relative_template_loader
 from byocni_lint.evaluate.scope import DeploymentContext
-from byocni_lint.evaluate.values import Unknown
-from byocni_lint.load.documents import ARM_TEMPLATE, classify
+from byocni_lint.model.values import Unknown
+from byocni_lint.frontends.arm.documents import ARM_TEMPLATE, classify
 from byocni_lint.load.jsonc import parse
 from byocni_lint.model import Cluster, Field, Model, Subnet
-from byocni_lint.model_from_arm import build_model
+from byocni_lint.frontends.arm.to_model import build_model
 from shared_corpus import CORPUS, corpus_file
 
 ARM = "arm/"
@@ -58,7 +59,7 @@ def evaluate(relative: str, parameters: str | None = None, values: dict | None =
     supplied.update({name: {"value": value} for name, value in (values or {}).items()})
     source = TemplateInput(_parse_file(str(path)), str(path), supplied or None,
                            relative_template_loader(str(path), _parse_file))
-    evaluation = evaluate_template(source)
+    evaluation = evaluate_template(source, shipped_budget())
     assert evaluation.limit is None, evaluation.limit
     return evaluation
 
@@ -309,7 +310,8 @@ def test_bicep_custom_role_definition_assigned_at_subscription_scope() -> None:
     expect_inventory(model, role_assignments=1)
     [definition] = model.role_definitions.values()
     check(definition, role_name="Bicep Custom Role demo")
-    assert prefixes(definition.actions) == ["*/read"]
+    [block] = definition.blocks
+    assert prefixes(block.actions) == ["*/read"] and block.unknown_actions is None
     [assignment] = model.role_assignments
     assert assignment.scope == SUB  # targetScope = 'subscription'
     assert str(assignment.role_definition_id.value).lower().endswith(f"/roledefinitions/{definition.guid}")

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from arm_eval import shipped_budget
 from byocni_lint.engine import lint_paths
 from byocni_lint.evaluate.deployment import Evaluation, ResourceInstance, TemplateInput, evaluate_template
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Severity
-from byocni_lint.model_from_arm import build_model
+from byocni_lint.frontends.arm.to_model import build_model
 
 from evaluate_fixtures import CONTEXT, FIXTURES, RG, evaluate_fixture, parse_file
 
@@ -85,7 +86,7 @@ def test_variable_with_an_unknown_branch_is_unknown_not_guessed() -> None:
     path = FIXTURES / "union-if-variable.json"
     key_vault = {"reference": {"keyVault": {"id": "/subscriptions/x/resourceGroups/y/providers/Microsoft.KeyVault/vaults/z"},
                                "secretName": "withPodCidr"}}
-    evaluation = evaluate_template(TemplateInput(parse_file(str(path)), str(path), {"withPodCidr": key_vault}))
+    evaluation = evaluate_template(TemplateInput(parse_file(str(path)), str(path), {"withPodCidr": key_vault}), shipped_budget())
     profile = dig(named(evaluation, "aks-union").body, "properties.networkProfile")
     assert isinstance(profile, Unknown) and "withPodCidr" in profile.reason
 

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from byocni_lint.discover import discover, template_for_parameters
+from byocni_lint.discover import discover
+from byocni_lint.frontends import frontends
+from byocni_lint.frontends.arm.pairing import template_for_parameters
 from byocni_lint.engine import LintRun, Options, lint_paths
 from byocni_lint.findings import Severity
-from byocni_lint.load.documents import ARM_PARAMETERS, ARM_TEMPLATE, TERRAFORM_PLAN, classify
+from byocni_lint.frontends.arm.documents import ARM_PARAMETERS, ARM_TEMPLATE, classify
 
 REPO = Path(__file__).resolve().parents[1]
 FOUNDATION = REPO / "fixtures" / "foundation"
@@ -61,9 +63,10 @@ def test_folders_skip_vcs_dependency_and_hidden_folders_but_not_github(tmp_path:
     result = run(".")
     assert flagged(result) == [".github/workflows/c.json", "a.json", "sub/deeper/b.json"]
     assert result.files_linted == 3
-    candidates, missing = discover(["."])
+    found = discover(["."], frontends())
+    candidates = found.claimed["arm"]
     assert [Path(c.display).as_posix() for c in candidates] == [".github/workflows/c.json", "a.json", "sub/deeper/b.json"]
-    assert missing == []
+    assert found.missing == []
     assert not any(c.explicit for c in candidates)
 
 
@@ -264,12 +267,6 @@ def test_parameters_schema_is_a_parameters_file(schema: str) -> None:
 )
 def test_other_json_is_not_ours(root: object) -> None:
     assert classify(root) is None
-
-
-def test_terraform_plan_is_recognised_by_content() -> None:
-    assert classify({"format_version": "1.1", "planned_values": {}}) == TERRAFORM_PLAN
-    assert classify({"format_version": "0.1", "resource_changes": []}) == TERRAFORM_PLAN
-    assert classify({"format_version": "1.0"}) is None
 
 
 def test_templates_are_found_whatever_they_are_called(tmp_path: Path) -> None:

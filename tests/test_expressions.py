@@ -15,7 +15,7 @@ from byocni_lint.evaluate.expressions import (
     literal_text,
     parse_expression,
 )
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 
 def test_string_literal_with_doubled_quote_escape() -> None:

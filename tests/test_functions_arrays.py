@@ -7,9 +7,10 @@ import time
 import pytest
 
 from arm_eval import UNSET, defaults, evaluate, scope_for
+from arm_eval import shipped_budget
 from byocni_lint.evaluate.references import RuntimeObject
 from byocni_lint.evaluate.scope import Budget, LimitExceeded
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 UNKNOWN = {"u": UNSET}
 
@@ -156,7 +157,7 @@ def test_arrays_built_by_doubling_hit_the_limit() -> None:
 
 
 def test_array_limit_follows_the_budget() -> None:
-    scope = scope_for(budget=Budget(max_value_size=1000))
+    scope = scope_for(budget=shipped_budget(max_value_size=1000))
     assert len(scope.evaluate("[concat(range(0, 500), range(0, 500))]")) == 1000
     with pytest.raises(LimitExceeded, match="concat"):
         scope.evaluate("[concat(range(0, 500), range(0, 501))]")

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 
 from arm_eval import UNSET, evaluate, scope_for
+from arm_eval import shipped_budget
 from byocni_lint.evaluate.scope import Budget, LimitExceeded
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 DOGS = {"dogs": [
     {"name": "Evie", "age": 5, "interests": ["Ball", "Frisbee"]},
@@ -115,6 +116,6 @@ def test_higher_order_functions_need_a_lambda() -> None:
 
 
 def test_lambda_bodies_tick_the_step_budget() -> None:
-    scope = scope_for(budget=Budget(max_steps=500))
+    scope = scope_for(budget=shipped_budget(max_steps=500))
     with pytest.raises(LimitExceeded, match="steps"):
         scope.evaluate("[map(range(0, 1000), lambda('i', add(lambdaVariables('i'), 1)))]")

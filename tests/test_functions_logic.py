@@ -3,7 +3,7 @@ three-valued behaviour unknown inputs need."""
 from __future__ import annotations
 
 from arm_eval import UNSET, evaluate
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 UNKNOWN = {"u": UNSET}
 

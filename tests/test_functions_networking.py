@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from arm_eval import UNSET, evaluate
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 
 def test_parse_cidr_ipv4_reference_example() -> None:

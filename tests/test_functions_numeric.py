@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from arm_eval import UNSET, defaults, evaluate
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 
 from arm_eval import UNSET, evaluate, scope_for
+from arm_eval import shipped_budget
 from byocni_lint.evaluate.deployment import TemplateInput, evaluate_template, new_scope
 from byocni_lint.evaluate.references import ReferenceResolver
 from byocni_lint.evaluate.scope import Budget, DeploymentContext, LimitExceeded
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 GROUP = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"
 
@@ -28,7 +29,7 @@ def test_parameters_without_value_or_declaration_are_unknown_with_reasons() -> N
 
 def test_supplied_parameter_values_win_over_defaults_and_are_not_expressions() -> None:
     template = {"parameters": {"cidr": {"type": "string", "defaultValue": "10.0.0.0/16"}}}
-    scope = new_scope(template, Budget(), DeploymentContext(), ReferenceResolver(), {"cidr": lambda: "[not evaluated]"})
+    scope = new_scope(template, shipped_budget(), DeploymentContext(), ReferenceResolver(), {"cidr": lambda: "[not evaluated]"})
     assert scope.evaluate("[parameters('cidr')]") == "[not evaluated]"
 
 
@@ -62,7 +63,7 @@ def test_copy_index_without_a_name_inside_a_property_loop_is_the_resource_loop()
             "name": "[concat('snet', copyIndex('subnets'))]",
             "addressPrefix": "[cidrSubnet(format('10.{0}.0.0/16', copyIndex()), 24, copyIndex('subnets'))]"}}]},
     }]}
-    evaluation = evaluate_template(TemplateInput(template, "vnets.json"))
+    evaluation = evaluate_template(TemplateInput(template, "vnets.json"), shipped_budget())
     prefixes = [subnet["addressPrefix"] for vnet in evaluation.instances for subnet in vnet.body["properties"]["subnets"]]
     assert prefixes == ["10.0.0.0/24", "10.0.1.0/24", "10.1.0.0/24", "10.1.1.0/24"]
 
@@ -119,7 +120,7 @@ def test_deployment_scope_objects_are_consistent_placeholders() -> None:
 def test_deployment_context_values_replace_the_placeholders() -> None:
     template = {"parameters": {}}
     context = DeploymentContext(subscription_id="sub-1", resource_group="rg-1")
-    scope = new_scope(template, Budget(), context, ReferenceResolver(), {})
+    scope = new_scope(template, shipped_budget(), context, ReferenceResolver(), {})
     assert scope.evaluate("[resourceId('Microsoft.Network/virtualNetworks', 'v')]") == \
         "/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.Network/virtualNetworks/v"
 
@@ -156,5 +157,5 @@ def test_user_defined_functions_read_their_arguments_with_parameters() -> None:
     template = {"functions": [{"namespace": "__bicep", "members": {"greet": {
         "parameters": [{"type": "string", "name": "name"}],
         "output": {"type": "string", "value": "[format('Hi, {0}!', parameters('name'))]"}}}}]}
-    scope = new_scope(template, Budget(), DeploymentContext(), ReferenceResolver(), {})
+    scope = new_scope(template, shipped_budget(), DeploymentContext(), ReferenceResolver(), {})
     assert scope.evaluate("[__bicep.greet('Ann')]") == "Hi, Ann!"

@@ -8,7 +8,7 @@ import pytest
 
 from arm_eval import UNSET, defaults, evaluate, scope_for
 from byocni_lint.evaluate.scope import LimitExceeded
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 UNKNOWN = {"u": UNSET}
 

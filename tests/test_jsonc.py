@@ -9,8 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from byocni_lint.findings import Span
-from byocni_lint.load.documents import ARM_TEMPLATE, Document, LoadProblem, read_document
-from byocni_lint.load.jsonc import JsoncDepthError, JsoncError, member_span, node_span, parse
+from byocni_lint.frontends.arm.documents import ARM_TEMPLATE, Document
+from helpers import arm_document
+from byocni_lint.load.jsonc import JsoncDepthError, JsoncError, parse
+from byocni_lint.model.positions import member_span, node_span
 
 
 def position_of(text: str, needle: str, occurrence: int = 0) -> tuple[int, int]:
@@ -186,7 +188,7 @@ def test_file_with_byte_order_mark_keeps_columns_of_first_line(tmp_path: Path) -
     path = tmp_path / "bom.json"
     text = '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "x": "y"}'
     path.write_bytes(b"\xef\xbb\xbf" + text.encode())
-    document = read_document(path, "bom.json", True, 1_000_000, 200)
+    document, _ = arm_document(path, "bom.json")
     assert isinstance(document, Document) and document.kind == ARM_TEMPLATE
     assert node_span(document.root["x"]) == span_of(text, '"y"')
 
@@ -263,8 +265,8 @@ def test_hostile_nesting_is_a_depth_error_not_a_recursion_error() -> None:
 def test_depth_error_becomes_an_input_limit_problem(tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 50 + "]" * 50)
-    problem = read_document(path, "deep.json", True, 1_000_000, 10)
-    assert isinstance(problem, LoadProblem)
+    document, (problem,) = arm_document(path, "deep.json", max_json_depth=10)
+    assert document is None
     assert problem.rule_id == "BYO903"
     assert problem.location.span is not None and problem.location.span.column == 11
 
@@ -314,3 +316,10 @@ def test_any_json_parses_like_json_loads(value: object, indent: int | None, ensu
     parsed = parse(text)
     assert _tagged(parsed) == _tagged(json.loads(text))
     _check_spans(parsed, text)
+
+
+def test_duplicate_keys_are_recorded_case_insensitively_at_the_second_name() -> None:
+    text = '{"podCidr": "a", "x": {"k": 1, "K": 2}, "podCidr": "b"}'
+    root = parse(text)
+    assert root["podCidr"] == "b"  # the last one wins, as in JSON parsers and ARM
+    assert [(name, text[start:end]) for name, start, end in root.source.duplicates] == [("K", '"K"'), ("podCidr", '"podCidr"')]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 from byocni_lint.model import Model, Subnet
-from byocni_lint.model_from_arm import build_model
+from byocni_lint.frontends.arm.to_model import build_model
 
 from evaluate_fixtures import CONTEXT, FIXTURES, RG, evaluate_fixture
 

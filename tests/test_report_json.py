@@ -36,6 +36,8 @@ def test_finding_fields_and_values(tmp_path: Path) -> None:
             "end_column": 30,
             "resource": "managedClusters/aks1",
             "property": "properties.networkProfile.podCidr",
+            "fix": None,
+            "rules": None,
             "fingerprint": finding_fingerprint(finding, tmp_path),
             "suppression": None,
         }
@@ -57,7 +59,7 @@ def test_document_shape_key_order_and_pretty_printing(tmp_path: Path) -> None:
     assert list(document) == ["version", "findings", "summary"]
     assert document["version"] == __version__
     assert list(document["findings"][0]) == [
-        "rule", "severity", "message", "path", "line", "column", "end_line", "end_column", "resource", "property",
+        "rule", "severity", "message", "path", "line", "column", "end_line", "end_column", "resource", "property", "fix", "rules",
         "fingerprint", "suppression",
     ]
     assert output == json.dumps(document, indent=2)
@@ -77,10 +79,10 @@ def test_findings_sorted_and_summary_counted(tmp_path: Path) -> None:
     assert [(f["path"], f["line"], f["rule"]) for f in document["findings"]] == [
         ("a.json", 2, "BYO001"), ("a.json", 2, "BYO003"), ("a.json", 9, "BYO002"), ("b.json", 1, "BYO001"),
     ]
-    assert document["summary"] == {"files": 4, "findings": 4, "suppressed": 0, "error": 1, "warning": 2, "note": 1}
+    assert document["summary"] == {"files": 4, "findings": 4, "suppressed": 0, "kinds": {}, "byocni_clusters": None, "error": 1, "warning": 2, "note": 1}
 
 
 def test_clean_run(tmp_path: Path) -> None:
     document = as_json(RunResult([], [], 2), tmp_path)
     assert document["findings"] == []
-    assert document["summary"] == {"files": 2, "findings": 0, "suppressed": 0, "error": 0, "warning": 0, "note": 0}
+    assert document["summary"] == {"files": 2, "findings": 0, "suppressed": 0, "kinds": {}, "byocni_clusters": None, "error": 0, "warning": 0, "note": 0}

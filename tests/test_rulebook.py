@@ -36,6 +36,7 @@ EXPECTED_SEVERITIES = {
     "BYO902": Severity.ERROR,
     "BYO903": Severity.ERROR,
     "BYO904": Severity.WARNING,
+    "BYO905": Severity.WARNING,
 }
 SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## How to fix", "## References")
 KEBAB = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")

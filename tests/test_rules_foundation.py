@@ -82,7 +82,7 @@ def test_byo001_stable_2022_04_01_fails_at_the_api_version() -> None:
     assert at(finding) == value_position(path, "apiVersion", '"2022-04-01"')
     assert finding.location.path == str(path)
     assert "apiVersion 2022-04-01 predates networkPlugin 'none'" in finding.message
-    assert "use 2022-06-01 or newer" in finding.message
+    assert finding.fix == "use 2022-06-01 or newer"
     assert finding.resource == "managedClusters/aks1"
 
 
@@ -91,7 +91,7 @@ def test_byo001_old_preview_fails_and_suggests_the_first_preview() -> None:
     finding = the(lint(path), "BYO001")
     assert at(finding) == value_position(path, "apiVersion", '"2021-11-01-preview"')
     assert "apiVersion 2021-11-01-preview" in finding.message
-    assert "use 2022-01-02-preview or newer" in finding.message
+    assert finding.fix == "use 2022-01-02-preview or newer"
 
 
 @pytest.mark.parametrize("name", ["byo001-preview-2022-01-02", "byo001-stable-2022-06-01", "clean"])
@@ -309,7 +309,7 @@ def test_byo011_kubernetes_1_22_warns_at_the_version() -> None:
     assert finding.severity is Severity.WARNING
     assert at(finding) == value_position(path, "kubernetesVersion", '"1.22"')
     assert finding.message.startswith("kubernetesVersion 1.22 is past end of life")
-    assert "upgrade to 1.34 or newer" in finding.message
+    assert finding.fix == "upgrade to 1.34 or newer"
     assert [f.rule_id for f in findings] == ["BYO011"]
 
 
@@ -324,7 +324,7 @@ def test_byo011_end_of_life_follows_the_injected_date(today: date, warns: bool) 
     (finding,) = findings
     assert at(finding) == value_position(path, "kubernetesVersion", '"1.34.2"')
     assert "AKS support for 1.34 ended 2026-11-30" in finding.message
-    assert "upgrade to 1.35 or newer" in finding.message
+    assert finding.fix == "upgrade to 1.35 or newer"
 
 
 def test_byo011_lts_support_plan_uses_the_lts_date() -> None:
@@ -570,3 +570,19 @@ def test_pod_cidr_is_judged_only_where_pods_use_it(tmp_path, plugin, mode, judge
     path.write_text(json.dumps(template, indent=2), encoding="utf-8")
     pod_findings = [f for f in lint(path, select=("BYO003",)) if "podCidr" in f.message]
     assert bool(pod_findings) is judged, pod_findings
+
+
+def test_byo009_judges_the_default_service_range_when_service_cidr_is_left_out() -> None:
+    """AKS applies serviceCidr 10.0.0.0/16 when it is not set: a node subnet inside it fails to deploy."""
+    path = RULES / "byo009-default-service-cidr.json"
+    (finding,) = of(lint(path), "BYO009")
+    assert finding.severity.label == "error"
+    assert finding.message.startswith("the default serviceCidr (not set) 10.0.0.0/16 overlaps node subnet nodes (10.0.0.0/22)")
+    assert at(finding) == position(path, '"networkProfile": {', "{")  # located at the profile that leaves it out
+    assert finding.fix == "set serviceCidr to a range outside the subnet"
+
+
+def test_byo009_default_service_range_outside_the_network_is_clean() -> None:
+    findings = lint(RULES / "byo009-default-service-cidr-clear.json")
+    assert of(findings, "BYO009") == [] and of(findings, "BYO900") == []
+    assert of(findings, "BYO010") == []  # the file was read: its podCidr was seen

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 from byocni_lint.semantics.principals import (ClusterIdentity, IdentityKind, align_placeholders,
                                               names_cluster_identity, same_resource)
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from byocni_lint.semantics import rbac
 from byocni_lint.semantics.rbac import (
-    RoleDefinition,
+    RolePermissions,
     action_matches,
     builtin_role_by_name,
     builtin_roles,
@@ -79,8 +79,8 @@ ROLES_NOT_GRANTING_JOIN = {
 }
 
 
-def custom_role(*actions: str, not_actions: tuple[str, ...] = ()) -> RoleDefinition:
-    return RoleDefinition(
+def custom_role(*actions: str, not_actions: tuple[str, ...] = ()) -> RolePermissions:
+    return RolePermissions(
         id="11111111-2222-3333-4444-555555555555",
         name="custom",
         actions=actions,
@@ -412,13 +412,13 @@ def test_relative_resource_id_is_unknown() -> None:
 # --- module boundaries -----------------------------------------------------------------------
 
 
-def test_module_imports_nothing_from_the_package() -> None:
+def test_module_imports_nothing_from_the_package_but_resource_id_helpers() -> None:
     tree = ast.parse(Path(rbac.__file__).read_text(encoding="utf-8"))
     imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
     imported += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and not node.level]
     relative = [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level]
     assert not relative
-    assert not [name for name in imported if name.split(".")[0] == "byocni_lint"]
+    assert [name for name in imported if name.split(".")[0] == "byocni_lint"] == ["byocni_lint.model.ids"]
 
 
 def test_yaml_is_loaded_only_when_builtin_roles_are_needed() -> None:
@@ -434,3 +434,14 @@ def test_yaml_is_loaded_only_when_builtin_roles_are_needed() -> None:
     repo = Path(__file__).resolve().parents[1]
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=repo)
     assert result.stdout.split() == ["False", "True"]
+
+
+def test_unresolved_entries_make_the_answer_unknown_only_where_they_could_matter() -> None:
+    maybe_denied = RolePermissions("x", "x", ("Microsoft.Network/*",), unknown_not_actions=True)
+    maybe_granted = RolePermissions("y", "y", ("Microsoft.Compute/*",), unknown_actions=True)
+    denied = RolePermissions("z", "z", ("*",), (JOIN,), unknown_actions=True, unknown_not_actions=True)
+    assert role_grants(maybe_denied, JOIN) is None  # an unknown NotAction could remove it
+    assert role_grants(maybe_granted, JOIN) is None  # an unknown Action could add it
+    assert role_grants(denied, JOIN) is False  # a known NotAction decides whatever the unknowns are
+    assert granted_actions([maybe_granted, custom_role("Microsoft.Network/*")], [JOIN]) == {JOIN: True}
+    assert granted_actions([maybe_granted], [JOIN]) == {JOIN: None}

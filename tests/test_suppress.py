@@ -17,7 +17,7 @@ RULE_IDS = {"BYO003", "BYO004", "BYO006", "BYO904"}
 def test_suppressed_findings_leave_text_and_exit_code(name):
     code, out, _ = cli([FIXTURES / name])
     assert code == 0
-    assert out.strip() == "Linted 1 file: no findings (2 suppressed)."
+    assert out.strip() == "Linted 1 file (1 ARM template): 1 BYOCNI cluster; no findings (2 suppressed)."
     code, out, _ = cli(["--show-suppressed", FIXTURES / name])
     lines = out.splitlines()
     assert any(" BYO003 " in line and "(suppressed: lab cluster: this range was agreed with the network team)" in line

@@ -10,7 +10,7 @@ from typing import Callable
 
 from byocni_lint.checks.context import CheckContext
 from byocni_lint.model import Model
-from byocni_lint.registry import import_modules
+from byocni_lint.lazy_imports import import_modules
 
 CheckFunction = Callable[[Model, CheckContext], None]
 

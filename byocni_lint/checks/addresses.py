@@ -5,7 +5,7 @@ Both rules use overlap, never string equality (a /12 that contains a reserved /1
 from __future__ import annotations
 
 from byocni_lint.checks import check
-from byocni_lint.checks.context import CheckContext
+from byocni_lint.checks.context import CheckContext, and_list
 from byocni_lint.findings import Severity
 from byocni_lint.model import Cluster, Field, Model, VirtualNetwork
 from byocni_lint.semantics.cidr import Network, overlapping, parse_address, parse_network
@@ -18,7 +18,7 @@ def _networks(ctx: CheckContext, fields: list[Field], cluster: Cluster, name: st
         if not field.present:
             continue
         if not field.known:
-            ctx.unknown(field, cluster, field.property_path or name)
+            ctx.unknown(field, cluster, ctx.name(field) if field.property_path else name)
             continue
         network = parse_network(field.value)
         if network is not None:
@@ -38,7 +38,7 @@ def _cluster_vnets(cluster: Cluster) -> list[VirtualNetwork]:
 def reserved_address_range(model: Model, ctx: CheckContext) -> None:
     reserved = [parse_network(text) for text in ctx.params["reserved_ranges"]]
     reserved = [network for network in reserved if network is not None]
-    listing = _and_list(reserved)
+    listing = and_list(reserved)
     for cluster in model.clusters:
         candidates = [("serviceCidr", f) for f in cluster.service_cidr_fields()] + \
                      [("podCidr", f) for f in cluster.pod_cidr_fields() if cluster.uses_pod_cidr]
@@ -50,19 +50,27 @@ def reserved_address_range(model: Model, ctx: CheckContext) -> None:
             for _, network in _networks(ctx, [field], cluster, label):
                 bad = overlapping(network, reserved)
                 if bad:
-                    ranges = f"reserved range{'s' if len(bad) > 1 else ''} {_and_list(bad)}"
+                    ranges = f"reserved range{'s' if len(bad) > 1 else ''} {and_list(bad)}"
                     ctx.fail(field, f"{label} {network} overlaps {ranges}; pick a range outside {listing}",
                              cluster, key=f"{label}|{network}")
 
 
-def _and_list(items: list) -> str:
-    texts = [str(item) for item in items]
-    return ", ".join(texts[:-1]) + f" and {texts[-1]}" if len(texts) > 1 else texts[0]
+SERVICE_CIDR = "properties.networkProfile.serviceCidr"
+POD_CIDR = "properties.networkProfile.podCidr"
+DNS_SERVICE_IP = "properties.networkProfile.dnsServiceIP"
+
+
+def _label(ctx: CheckContext, field: Field, property_path: str) -> str:
+    """The setting as the user's format names it; a value AKS applies by default says so."""
+    name = ctx.spell(property_path)
+    return f"the default {name} (not set)" if field.default else name
 
 
 @check("BYO009")
 def address_ranges_conflict(model: Model, ctx: CheckContext) -> None:
+    defaults = ctx.params["aks_defaults"]
     for cluster in model.clusters:
+        services = cluster.defaulted(cluster.service_cidr_fields(), defaults["serviceCidr"], SERVICE_CIDR)
         subnets = cluster.node_subnets()
         subnet_ranges = [(s, n) for s in subnets for _, n in _networks(ctx, s.address_prefixes, cluster, "addressPrefix")]
         vnet_ranges = [(v, n) for v in _cluster_vnets(cluster) for _, n in _networks(ctx, v.address_prefixes, cluster, "addressPrefixes")]
@@ -71,40 +79,47 @@ def address_ranges_conflict(model: Model, ctx: CheckContext) -> None:
                 if not pool.vnet_subnet_id.known:
                     ctx.unknown(pool.vnet_subnet_id, cluster, f"vnetSubnetID of pool {pool.name}")
         pods = cluster.pod_cidr_fields() if cluster.uses_pod_cidr else []
-        for label, fields in (("serviceCidr", cluster.service_cidr_fields()), ("podCidr", pods)):
-            for field, network in _networks(ctx, fields, cluster, label):
+        for setting, users, fields in ((SERVICE_CIDR, "services", services), (POD_CIDR, "pods", pods)):
+            for field, network in _networks(ctx, fields, cluster, ctx.spell(setting)):
+                label = _label(ctx, field, setting)
                 hits = [(s, n) for s, n in subnet_ranges if overlapping(network, [n])]
                 if hits:
                     subnet, prefix = hits[0]
                     ctx.fail(field, f"{label} {network} overlaps node subnet {subnet.name} ({prefix}); Kubernetes "
-                                    f"{'services' if label == 'serviceCidr' else 'pods'} and nodes would share "
-                                    "addresses: pick a range outside the subnet", cluster, key=f"{label}|subnet")
+                                    f"{users} and nodes would share addresses",
+                             cluster, key=f"{setting}|subnet", fix=f"set {ctx.spell(setting)} to a range outside the subnet")
                     continue
                 hits = [(v, n) for v, n in vnet_ranges if overlapping(network, [n])]
                 if hits:
                     vnet, prefix = hits[0]
                     ctx.fail(field, f"{label} {network} overlaps the address space of VNet {vnet.name} ({prefix}); "
-                                    "traffic to that part of the VNet would be routed inside the cluster: pick a "
-                                    "range outside the VNet", cluster, Severity.WARNING, key=f"{label}|vnet")
-        _check_dns_service_ip(ctx, cluster)
+                                    "traffic to that part of the VNet would be routed inside the cluster",
+                             cluster, Severity.WARNING, key=f"{setting}|vnet",
+                             fix=f"set {ctx.spell(setting)} to a range outside the VNet")
+        _check_dns_service_ip(ctx, cluster, services, defaults["dnsServiceIP"])
 
 
-def _check_dns_service_ip(ctx: CheckContext, cluster: Cluster) -> None:
-    dns = cluster.dns_service_ip
-    if dns is None or not dns.present:
+def _check_dns_service_ip(ctx: CheckContext, cluster: Cluster, service_fields: list[Field], default: str) -> None:
+    written = [cluster.dns_service_ip] if cluster.dns_service_ip is not None and cluster.dns_service_ip.present else []
+    found = cluster.defaulted(written, default, DNS_SERVICE_IP)
+    if not found:
         return
+    dns = found[0]
     if not dns.known:
         ctx.unknown(dns, cluster, "dnsServiceIP")
         return
+    if dns.default and all(f.default for f in service_fields):
+        return  # AKS's own pair of defaults agree with each other
     address = parse_address(dns.value)
-    services = _networks(ctx, cluster.service_cidr_fields(), cluster, "serviceCidr")
+    services = _networks(ctx, service_fields, cluster, "serviceCidr")
     same_family = [n for _, n in services if address is not None and n.version == address.version]
     if address is None or not same_family:
         return
     if not any(address in n for n in same_family):
         ranges = ", ".join(str(n) for n in same_family)
-        ctx.fail(dns, f"dnsServiceIP {address} is outside serviceCidr {ranges}; pick an address inside the service "
-                      "range (e.g. its .10)", cluster, key="outside")
+        ctx.fail(dns, f"{_label(ctx, dns, DNS_SERVICE_IP)} {address} is outside {ctx.spell(SERVICE_CIDR)} {ranges}; "
+                      f"set {ctx.spell(DNS_SERVICE_IP)} to an address inside the service range (e.g. its .10)",
+                 cluster, key="outside")
         return
     network = next(n for n in same_family if address in n)
     if address == network.network_address:

@@ -11,6 +11,7 @@ from datetime import date
 
 from byocni_lint.findings import Finding, Location, Severity
 from byocni_lint.model import Field, Resource
+from byocni_lint.model.spellings import spell
 from byocni_lint.rulebook import RuleSpec
 
 UNRESOLVED = "BYO901"
@@ -20,14 +21,23 @@ UNRESOLVED = "BYO901"
 class CheckContext:
     spec: RuleSpec
     today: date
+    format: str = "arm"  # how the model's source spells settings (model/spellings.py)
     findings: list[Finding] = field(default_factory=list)
 
     @property
     def params(self) -> dict:
         return self.spec.params
 
+    def spell(self, property_path: str) -> str:
+        """A setting as the user's format spells it: `podCidr`, `network_profile.pod_cidr`, `--pod-cidr`."""
+        return spell(self.format, property_path)
+
+    def name(self, field: Field) -> str:
+        """The setting a field holds, as the user's format spells it."""
+        return self.spell(field.property_path)
+
     def fail(self, where: Field | Location, message: str, resource: Resource | None = None,
-             severity: Severity | None = None, key: str = "") -> None:
+             severity: Severity | None = None, key: str = "", fix: str | None = None) -> None:
         """Report a violation at a value (or a location) of `resource`."""
         severity = severity or self.spec.severity
         location = where.location if isinstance(where, Field) else where
@@ -47,20 +57,28 @@ class CheckContext:
             resource=resource.display if resource else None, property=prop,
             fingerprint_key=f"{resource.display if resource else ''}|{prop or ''}|{identity}",
             related=related,
+            fix=fix,
         ))
 
     def unknown(self, where: Field, resource: Resource | None, what: str = "") -> None:
         """A value the rule needed is unknown: a BYO901 note naming the rule, the property and the reason."""
         reason = getattr(where.value, "reason", "its value is unknown")
-        subject = what or where.property_path or "a value"
+        subject = what or (self.spell(where.property_path) if where.property_path else "a value")
         on = f" of {resource.display}" if resource else ""
         self.findings.append(Finding(
             rule_id=UNRESOLVED, severity=Severity.NOTE,
-            message=f"{self.spec.id} could not check {subject}{on}: {reason}",
+            message=f"{subject}{on}: {reason}",
             location=where.location, resource=resource.display if resource else None,
             property=where.property_path or None,
-            fingerprint_key=f"{self.spec.id}|{resource.display if resource else ''}|{where.property_path}",
+            fingerprint_key=f"{resource.display if resource else ''}|{where.property_path}",
+            rules=(self.spec.id,),
         ))
+
+
+def and_list(items) -> str:
+    """`a`, `a and b`, `a, b and c`: how every message lists things."""
+    texts = [str(item) for item in items]
+    return ", ".join(texts[:-1]) + f" and {texts[-1]}" if len(texts) > 1 else texts[0]
 
 
 def _short(path: str) -> str:

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from byocni_lint.checks import check
-from byocni_lint.checks.context import CheckContext
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.checks.context import CheckContext, and_list
+from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Location, Severity
 from byocni_lint.model import Cluster, Field, Model, NetworkSecurityGroup, Resource, RouteTable, SecurityRule, Subnet
-from byocni_lint.registry import lazy_module
+from byocni_lint.lazy_imports import lazy_module
 from byocni_lint.semantics.cidr import Network, parse_network
 
 nsg = lazy_module("byocni_lint.semantics.nsg")  # only clusters with an NSG on a node subnet need it
@@ -49,7 +49,7 @@ def _byocni_clusters(model: Model, ctx: CheckContext) -> Iterator[tuple[Cluster,
             if pool.subnet is not None or not subnet_id.present or subnet_id.value == "":
                 continue
             if subnet_id.known:
-                subnet_id = _unknown_as(subnet_id, "it names a subnet that the linted files do not declare")
+                subnet_id = subnet_id.as_unknown("it names a subnet that the linted files do not declare")
             ctx.unknown(subnet_id, cluster, f"vnetSubnetID of pool {pool.name}")
         yield cluster, cluster.node_subnets()
 
@@ -69,11 +69,6 @@ def _note(ctx: CheckContext, location: Location, prop: str, reason: str, resourc
     ctx.unknown(Field(Unknown(reason), location, None, prop), resource, what)
 
 
-def _unknown_as(value: Field, reason: str) -> Field:
-    """A known value the rule still can't use (an ID of nothing in the files), as an unknown at its place."""
-    return Field(Unknown(reason), value.location, value.origin, value.property_path)
-
-
 def _linked(ctx: CheckContext, model: Model, table: dict[str, L], reference: Field | None, subnet: Subnet,
             cluster: Cluster, what: str) -> L | None:
     """The resource a subnet property (`networkSecurityGroup.id`, `routeTable.id`) points at, or None
@@ -84,7 +79,7 @@ def _linked(ctx: CheckContext, model: Model, table: dict[str, L], reference: Fie
         found = model.find(table, reference.value)
         if found is not None:
             return found
-        reference = _unknown_as(reference, f"the linted files do not declare {reference.value}")
+        reference = reference.as_unknown(f"the linted files do not declare {reference.value}")
     ctx.unknown(reference, _reported(subnet, cluster), what)
     return None
 
@@ -96,7 +91,7 @@ def _prefixes(ctx: CheckContext, subnet: Subnet, cluster: Cluster) -> tuple[Netw
         network = parse_network(prefix.value) if prefix.known else None
         if network is None:
             if prefix.known:
-                prefix = _unknown_as(prefix, f"{prefix.value!r} is not an address range")
+                prefix = prefix.as_unknown(f"{prefix.value!r} is not an address range")
             ctx.unknown(prefix, _reported(subnet, cluster), f"address prefix of node subnet {subnet.name}")
             return None
         networks.append(network)
@@ -270,12 +265,12 @@ def _describe(parts: Sequence[nsg.Traffic], names: dict[tuple[Network, ...], str
         if unrestricted and len(set(protocols)) == len(nsg.PROTOCOLS):
             what = "all traffic"
         else:
-            what = _join([p.upper() for p in protocols]) + _ports_text(ports, "port")
+            what = and_list([p.upper() for p in protocols]) + _ports_text(ports, "port")
             what += _ports_text(source_ports, "from source port")
         phrase = f"{what} from {_addresses(sources, names)} to {_addresses(destinations, names)} {direction.lower()}"
         if phrase not in phrases:
             phrases.append(phrase)
-    return _join(phrases)
+    return and_list(phrases)
 
 
 def _ports_text(ports: tuple[nsg.PortRange, ...], label: str) -> str:
@@ -302,10 +297,6 @@ def _canonical(networks: Iterable[Network]) -> frozenset[Network]:
     networks = tuple(networks)
     return frozenset(n for version in (4, 6)
                      for n in ipaddress.collapse_addresses(x for x in networks if x.version == version))
-
-
-def _join(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _rule_words(rule: nsg.SecurityRule) -> str:
@@ -380,8 +371,8 @@ def _port_ranges(value: object) -> tuple[nsg.PortRange, ...]:
 
 @check("BYO005")
 def nsg_blocks_node_traffic(model: Model, ctx: CheckContext) -> None:
-    pod_severity = Severity.parse(str(ctx.params.get("pod_flow_severity", "warning")))
-    extra_flows = [_ExtraFlow.parse(item) for item in ctx.params.get("extra_flows") or []]
+    pod_severity = Severity.parse(str(ctx.params["pod_flow_severity"]))
+    extra_flows = [_ExtraFlow.parse(item) for item in ctx.params["extra_flows"]]
     for cluster, subnets in _byocni_clusters(model, ctx):
         pods = tuple(n for n in (parse_network(f.value) for f in cluster.pod_cidr_fields() if f.known) if n)
         for subnet in subnets:
@@ -406,7 +397,7 @@ def _check_node_flows(ctx: CheckContext, cluster: Cluster, subnet: Subnet, group
     outcome = _decide(rules, flows, nsg.Tags(space or nodes), group)
     for denial in outcome.denials:
         hit = [flow.words() for flow in extra_flows if any(flow.hit_by(part) for part in denial.parts)]
-        blocks = f" (this blocks {_join(hit)})" if hit else ""
+        blocks = f" (this blocks {and_list(hit)})" if hit else ""
         ctx.fail(_rule_location(denial.rule, group),
                  f"{_rule_words(denial.rule)} denies {_describe(denial.parts)}{blocks}; nodes of subnet "
                  f"{subnet.name} must reach each other on every protocol and port: allow the node range before "
@@ -436,7 +427,7 @@ def _check_pod_flows(ctx: CheckContext, cluster: Cluster, subnet: Subnet, group:
 
 @check("BYO007")
 def no_outbound_connectivity(model: Model, ctx: CheckContext) -> None:
-    required = [_flow_parameter(item) for item in ctx.params.get("required_outbound") or []]
+    required = [_flow_parameter(item) for item in ctx.params["required_outbound"]]
     for cluster, subnets in _byocni_clusters(model, ctx):
         outbound = cluster.outbound_type
         kind = "loadbalancer"

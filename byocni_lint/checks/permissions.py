@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 from byocni_lint.checks import check
 from byocni_lint.checks.context import CheckContext
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Severity
-from byocni_lint.model import Cluster, Field, Model, RoleAssignment, RoleDefinition, Subnet, field_at, id_of
-from byocni_lint.registry import lazy_module
+from byocni_lint.model import Cluster, Field, Model, RoleAssignment, RoleDefinition, Subnet, id_of
+from byocni_lint.lazy_imports import lazy_module
 from byocni_lint.semantics.principals import (ClusterIdentity, IdentityKind, align_placeholders,
                                               names_cluster_identity)
 
@@ -32,48 +32,18 @@ rbac = lazy_module("byocni_lint.semantics.rbac")  # only clusters with a node su
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 
 
-def _and(*answers: bool | None) -> bool | None:
-    return False if False in answers else None if None in answers else True
-
-
-def _or(answers) -> bool | None:
-    answers = list(answers)
-    return True if True in answers else None if None in answers else False
-
-
-@dataclass(frozen=True)
-class _Block:
-    """One `permissions` block: its known patterns, and whether unresolved entries sit beside them."""
-
-    actions: tuple[str, ...]
-    not_actions: tuple[str, ...]
-    unknown_actions: bool = False
-    unknown_not_actions: bool = False
-
-    def grants(self, action: str) -> bool | None:
-        if any(rbac.action_matches(pattern, action) for pattern in self.not_actions):
-            return False
-        if any(rbac.action_matches(pattern, action) for pattern in self.actions):
-            return None if self.unknown_not_actions else True
-        return None if self.unknown_actions else False
-
-
 @dataclass(frozen=True)
 class _Role:
     name: str
     builtin: bool
-    blocks: tuple[_Block, ...] = ()
+    blocks: tuple = ()  # rbac.RolePermissions, one per permissions block
     unresolved: Field | None = None  # what keeps the role from being known
     conditional: str | None = None
 
     def grants(self, action: str) -> bool | None:
         if self.unresolved is not None:
             return None
-        return _or(block.grants(action) for block in self.blocks)
-
-
-def _unresolved(where: Field, reason: str) -> Field:
-    return Field(Unknown(reason), where.location, where.origin, where.property_path)
+        return rbac.any_of(rbac.role_grants(block, action) for block in self.blocks)
 
 
 def _resolve_role(assignment: RoleAssignment, model: Model) -> _Role:
@@ -87,38 +57,29 @@ def _resolve_role(assignment: RoleAssignment, model: Model) -> _Role:
     guid = rbac.role_guid(written.value) if isinstance(written.value, str) else None
     if guid is None:
         return _Role(str(written.value), False,
-                     unresolved=_unresolved(written, f"'{written.value}' names no role definition"))
+                     unresolved=written.as_unknown(f"'{written.value}' names no role definition"))
     custom = model.role_definitions.get(guid)
     if custom is not None:
         return _custom_role(custom, guid)
     builtin = rbac.builtin_roles().get(guid)
     if builtin is None:
-        return _Role(guid, False, unresolved=_unresolved(
-            written, f"role {guid} is not defined in these files and is not a built-in role byocni-lint knows"))
-    return _Role(builtin.name, True, (_Block(builtin.actions, builtin.not_actions),))
+        return _Role(guid, False, unresolved=written.as_unknown(f"role {guid} is not defined in these files and is not a built-in role byocni-lint knows"))
+    return _Role(builtin.name, True, (builtin,))
 
 
 def _custom_role(definition: RoleDefinition, guid: str) -> _Role:
     name = definition.role_name.text() if definition.role_name and definition.role_name.text() else f"custom role {guid}"
-    permissions = definition.permissions
-    if permissions is not None and permissions.present and not permissions.known:
-        return _Role(name, False, unresolved=permissions, conditional=definition.conditional)
-    blocks = []
-    for block in permissions.items() if permissions is not None else []:
-        if not block.known:
-            return _Role(name, False, unresolved=block, conditional=definition.conditional)
-        actions, unknown_actions = _patterns(field_at(block.value, "actions", block.location))
-        not_actions, unknown_not_actions = _patterns(field_at(block.value, "notActions", block.location))
-        blocks.append(_Block(actions, not_actions, unknown_actions, unknown_not_actions))
-    return _Role(name, False, tuple(blocks), conditional=definition.conditional)
+    if definition.unresolved is not None:
+        return _Role(name, False, unresolved=definition.unresolved, conditional=definition.conditional)
+    blocks = tuple(rbac.RolePermissions(guid, name, _texts(block.actions), _texts(block.not_actions),
+                                        unknown_actions=block.unknown_actions is not None,
+                                        unknown_not_actions=block.unknown_not_actions is not None)
+                   for block in definition.blocks)
+    return _Role(name, False, blocks, conditional=definition.conditional)
 
 
-def _patterns(written: Field) -> tuple[tuple[str, ...], bool]:
-    """Known string patterns of an Actions/NotActions list, and whether any entry (or the list) is unknown."""
-    if written.present and not written.known:
-        return (), True
-    entries = written.items()
-    return tuple(e.value for e in entries if isinstance(e.value, str)), any(not e.known for e in entries)
+def _texts(entries: list[Field]) -> tuple[str, ...]:
+    return tuple(entry.value for entry in entries if isinstance(entry.value, str))
 
 
 @dataclass(frozen=True)
@@ -136,7 +97,7 @@ class _Grant:
 
     def grants(self, action: str) -> bool | None:
         exists = None if self.may_not_exist else True
-        return _and(self.to_cluster, self.covers, self.role.grants(action), exists)
+        return rbac.all_of((self.to_cluster, self.covers, self.role.grants(action), exists))
 
     def undecided(self) -> tuple[Field, str]:
         """The first unknown that keeps this assignment from deciding, and what it stands for."""
@@ -238,7 +199,7 @@ def missing_subnet_permissions(model: Model, ctx: CheckContext) -> None:
 def _judge(ctx: CheckContext, cluster: Cluster, identity: ClusterIdentity, node_subnet: _NodeSubnet,
            grants: list[_Grant]) -> None:
     required = ctx.params["required_actions"]
-    status = {action: _or(grant.grants(action) for grant in grants) for action in required}
+    status = {action: rbac.any_of(grant.grants(action) for grant in grants) for action in required}
     missing = [action for action, granted in status.items() if granted is False]
     if missing:
         _report_missing(ctx, cluster, identity, node_subnet, grants, missing)
@@ -272,18 +233,18 @@ def _report_missing(ctx: CheckContext, cluster: Cluster, identity: ClusterIdenti
         first = on_subnet[0].assignment
         ctx.fail(first.role_definition_id or at_identity,
                  f"{who} holds {names} on a scope covering node subnet {node_subnet.label}, which does not grant "
-                 f"{lacking}: {fix}", first, key=f"role|{node_subnet.id}")
+                 f"{lacking}", first, key=f"role|{node_subnet.id}", fix=fix)
     elif elsewhere:
         held = ", ".join(dict.fromkeys(f"{grant.role.name} on {_short_scope(grant.assignment.scope)}"
                                        for grant in elsewhere))
         ctx.fail(at_identity, f"{who} holds {held}, which does not cover node subnet {node_subnet.label}, so it "
-                              f"lacks {lacking} there: {fix}", cluster, key=f"scope|{node_subnet.id}")
+                              f"lacks {lacking} there", cluster, key=f"scope|{node_subnet.id}", fix=fix)
     else:
         held = ", ".join(dict.fromkeys(grant.role.name for grant in mine))
         found = f"give {who} only {held}, which does not grant" if held else f"assign no role to {who}, so nothing grants"
         ctx.fail(at_identity, f"these files {found} {lacking} on node subnet {node_subnet.label}; it may be granted "
-                              f"outside these files. If not, AKS cannot attach nodes and load balancers to the "
-                              f"subnet: {fix}", cluster, Severity.WARNING, key=f"none|{node_subnet.id}")
+                              "outside these files. If not, AKS cannot attach nodes and load balancers to the subnet",
+                 cluster, Severity.WARNING, key=f"none|{node_subnet.id}", fix=fix)
 
 
 def _advise(ctx: CheckContext, cluster: Cluster, identity: ClusterIdentity, node_subnet: _NodeSubnet,
@@ -292,16 +253,16 @@ def _advise(ctx: CheckContext, cluster: Cluster, identity: ClusterIdentity, node
     (aks-facts 7.1). So when the subnet permissions rest on a custom role and nothing grants that
     action, say so as a note, never as a failure."""
     builtin = [grant for grant in grants if grant.role.builtin]
-    if all(_or(grant.grants(action) for grant in builtin) for action in required):
+    if all(rbac.any_of(grant.grants(action) for grant in builtin) for action in required):
         return  # built-in roles grant everything needed: no custom role is relied on
     custom = [grant for grant in grants if not grant.role.builtin and any(grant.grants(a) for a in required)]
     names = ", ".join(dict.fromkeys(grant.role.name for grant in custom))
-    for action in ctx.params.get("advisory_actions", []):
-        if _or(grant.grants(action) for grant in grants) is not False:
+    for action in ctx.params["advisory_actions"]:
+        if rbac.any_of(grant.grants(action) for grant in grants) is not False:
             continue
         first = custom[0].assignment
         ctx.fail(first.role_definition_id or node_subnet.written,
                  f"the subnet permissions of {_identity_label(cluster, identity)} on node subnet {node_subnet.label} "
                  f"rest on custom role {names}, which does not grant {action}; Microsoft's Azure CNI overview lists "
-                 "it for custom roles (the BYOCNI article does not): add it if cluster creation fails with an "
-                 "authorization error", first, Severity.NOTE, key=f"advisory|{action}|{node_subnet.id}")
+                 "it for custom roles (the BYOCNI article does not)", first, Severity.NOTE,
+                 key=f"advisory|{action}|{node_subnet.id}", fix="add it if cluster creation fails with an authorization error")

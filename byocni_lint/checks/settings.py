@@ -5,6 +5,7 @@ from byocni_lint.checks import check
 from byocni_lint.checks.context import CheckContext
 from byocni_lint.findings import Severity
 from byocni_lint.model import Field, Model
+from byocni_lint.model.spellings import NETWORK_PLUGIN, POD_CIDR, POD_CIDRS
 from byocni_lint.semantics.apiversion import parse_api_version
 
 
@@ -14,38 +15,39 @@ def _lower(field: Field | None) -> str | None:
 
 @check("BYO008")
 def byocni_incompatible_setting(model: Model, ctx: CheckContext) -> None:
-    policies = {p.lower() for p in ctx.params.get("incompatible_policies", [])}
-    dataplanes = {d.lower() for d in ctx.params.get("incompatible_dataplanes", [])}
-    warn_modes = {m.lower() for m in ctx.params.get("warn_plugin_modes", [])}
+    policies = {p.lower() for p in ctx.params["incompatible_policies"]}
+    dataplanes = {d.lower() for d in ctx.params["incompatible_dataplanes"]}
+    warn_modes = {m.lower() for m in ctx.params["warn_plugin_modes"]}
     for cluster in (c for c in model.clusters if c.is_byocni):
-        for setting, banned, name, severity in (
-            (cluster.network_policy, policies, "networkPolicy", Severity.ERROR),
-            (cluster.network_dataplane, dataplanes, "networkDataplane", Severity.ERROR),
-            (cluster.network_plugin_mode, warn_modes, "networkPluginMode", Severity.WARNING),
+        none = f"{ctx.spell(NETWORK_PLUGIN)} 'none'"
+        for setting, banned, severity in (
+            (cluster.network_policy, policies, Severity.ERROR),
+            (cluster.network_dataplane, dataplanes, Severity.ERROR),
+            (cluster.network_plugin_mode, warn_modes, Severity.WARNING),
         ):
             if setting is None or not setting.present:
                 continue
             if not setting.known:
-                ctx.unknown(setting, cluster, name)
+                ctx.unknown(setting, cluster, ctx.name(setting))
             elif _lower(setting) in banned:
-                ctx.fail(setting, f"{name} '{setting.value}' is not supported with networkPlugin 'none': the "
-                                  f"managed CNI it needs is not installed; remove it and let your own CNI "
-                                  f"provide it", cluster, severity)
+                ctx.fail(setting, f"{ctx.name(setting)} '{setting.value}' is not supported with {none}: the "
+                                  "managed CNI it needs is not installed", cluster, severity,
+                         fix="remove it and let your own CNI provide it")
         families = cluster.ip_families
         if families is not None and families.present:
             if not families.known:
-                ctx.unknown(families, cluster, "ipFamilies")
-            elif ctx.params.get("warn_dual_stack", True) and isinstance(families.value, list) and \
+                ctx.unknown(families, cluster, ctx.name(families))
+            elif ctx.params["warn_dual_stack"] and isinstance(families.value, list) and \
                     len({str(f).lower() for f in families.value}) > 1:
-                ctx.fail(families, "dual-stack ipFamilies with networkPlugin 'none' is not documented as "
+                ctx.fail(families, f"dual-stack {ctx.name(families)} with {none} is not documented as "
                                    "supported (AKS documents dual stack with Azure CNI Overlay); make sure "
                                    "your CNI handles IPv6", cluster, Severity.WARNING)
-        if ctx.params.get("warn_windows_pools", True):
+        if ctx.params["warn_windows_pools"]:
             for pool in cluster.pools:
                 if not pool.os_type.known:
-                    ctx.unknown(pool.os_type, cluster, f"osType of pool {pool.name}")
+                    ctx.unknown(pool.os_type, cluster, f"{ctx.name(pool.os_type)} of pool {pool.name}")
                 elif _lower(pool.os_type) == "windows":
-                    ctx.fail(pool.os_type, f"Windows node pool {pool.name} with networkPlugin 'none': "
+                    ctx.fail(pool.os_type, f"Windows node pool {pool.name} with {none}: "
                                            "BYOCNI is not supported for Windows nodes; use Linux pools",
                              cluster, Severity.WARNING)
 
@@ -58,11 +60,12 @@ def missing_pod_cidr(model: Model, ctx: CheckContext) -> None:
             continue
         unknown = next((f for f in fields if not f.known), None)
         if unknown is not None:
-            ctx.unknown(unknown, cluster, unknown.property_path or "podCidr")
+            ctx.unknown(unknown, cluster, ctx.name(unknown))
             continue
-        ctx.fail(cluster.network_plugin, "networkPlugin 'none' without podCidr or podCidrs: the Azure BYOCNI "
-                                         "article says to give the pod range your CNI will use; set "
-                                         "networkProfile.podCidr (e.g. 192.168.0.0/16)", cluster)
+        ctx.fail(cluster.network_plugin, f"{ctx.spell(NETWORK_PLUGIN)} 'none' without {ctx.spell(POD_CIDR)} or "
+                                         f"{ctx.spell(POD_CIDRS)}: the Azure BYOCNI article says to give the pod range "
+                                         "your CNI will use", cluster,
+                 fix=f"set {ctx.spell(POD_CIDR)} (e.g. 192.168.0.0/16)")
 
 
 @check("BYO012")
@@ -79,4 +82,4 @@ def docker_bridge_cidr_deprecated(model: Model, ctx: CheckContext) -> None:
             detail = f"is not part of apiVersion {version} (removed from {removed})"
         else:
             detail = f"is deprecated and removed from the API from {removed_stable}"
-        ctx.fail(bridge, f"dockerBridgeCidr {detail}; delete the property", cluster)
+        ctx.fail(bridge, f"{ctx.name(bridge)} {detail}", cluster, fix="delete the setting")

@@ -6,6 +6,7 @@ from datetime import date
 from byocni_lint.checks import check
 from byocni_lint.checks.context import CheckContext
 from byocni_lint.model import Model
+from byocni_lint.model.spellings import NETWORK_PLUGIN
 from byocni_lint.semantics.apiversion import at_least, parse_api_version
 from byocni_lint.semantics.kubernetes import minor_of
 
@@ -20,20 +21,19 @@ def api_version_too_old(model: Model, ctx: CheckContext) -> None:
             continue
         if not api.known:
             if cluster.is_byocni:
-                ctx.unknown(api, cluster, "apiVersion")
+                ctx.unknown(api, cluster, ctx.name(api))
             continue
         version = parse_api_version(api.value)
         if version is None or at_least(version, min_stable, min_preview):
             continue
         if not cluster.is_byocni:
             if cluster.network_plugin is not None and not cluster.network_plugin.known:
-                ctx.unknown(cluster.network_plugin, cluster, "networkPlugin (apiVersion "
+                ctx.unknown(cluster.network_plugin, cluster, f"{ctx.spell(NETWORK_PLUGIN)} ({ctx.name(api)} "
                             f"{version} would not support 'none')")
             continue
         needed = min_preview if version.is_preview else min_stable
-        ctx.fail(api, f"apiVersion {version} predates networkPlugin 'none', which needs "
-                      f"{min_stable} or later (preview: {min_preview} or later); use {needed} or newer",
-                 cluster)
+        ctx.fail(api, f"{ctx.name(api)} {version} predates {ctx.spell(NETWORK_PLUGIN)} 'none', which needs "
+                      f"{min_stable} or later (preview: {min_preview} or later)", cluster, fix=f"use {needed} or newer")
 
 
 @check("BYO011")
@@ -46,7 +46,7 @@ def kubernetes_version_unsupported(model: Model, ctx: CheckContext) -> None:
         if version is None or not version.present:
             continue  # AKS picks its default version
         if not version.known:
-            ctx.unknown(version, cluster, "kubernetesVersion")
+            ctx.unknown(version, cluster, ctx.name(version))
             continue
         minor = minor_of(version.value)
         if minor is None:
@@ -58,14 +58,14 @@ def kubernetes_version_unsupported(model: Model, ctx: CheckContext) -> None:
             if ctx.today <= end:
                 continue
             why = f"AKS support for {_minor_text(minor)} ended {end.isoformat()}" + (" (LTS)" if lts and entry.get("lts_end_of_life") else "")
-        elif oldest is not None and minor < oldest and ctx.params.get("older_minors_are_end_of_life", True):
+        elif oldest is not None and minor < oldest and ctx.params["older_minors_are_end_of_life"]:
             why = f"{_minor_text(minor)} is older than every minor in the AKS release calendar " \
                   f"(oldest listed: {_minor_text(oldest)})"
         else:
             continue
         supported = [m for m, e in calendar if _end_of_life(e, False) >= ctx.today]
-        advice = f"; upgrade to {_minor_text(supported[0])} or newer" if supported else "; upgrade to a supported minor"
-        ctx.fail(version, f"kubernetesVersion {version.value} is past end of life: {why}{advice}", cluster)
+        advice = f"upgrade to {_minor_text(supported[0])} or newer" if supported else "upgrade to a supported minor"
+        ctx.fail(version, f"{ctx.name(version)} {version.value} is past end of life: {why}", cluster, fix=advice)
 
 
 def _is_lts(cluster) -> bool:

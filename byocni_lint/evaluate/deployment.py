@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Callable
 
 from byocni_lint.evaluate.references import ReferenceResolver, RuntimeObject
-from byocni_lint.evaluate.resource_ids import build_id, normalize_id, resource_group_id
+from byocni_lint.model.ids import build_id, normalize_id, resource_group_id
 from byocni_lint.evaluate.scope import (Budget, DeploymentContext, LimitExceeded, ParameterSlot, Scope, collect_variables,
                                         lower_keys, rebuild_like, section)
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 DEPLOYMENT_TYPE = "microsoft.resources/deployments"
 _NOT_BODY = frozenset({"resources", "copy", "condition", "dependson", "comments"})
@@ -362,8 +362,7 @@ class Evaluation:
     limit: str | None = None
 
 
-def evaluate_template(source: TemplateInput, budget: Budget | None = None) -> Evaluation:
-    budget = budget or Budget()
+def evaluate_template(source: TemplateInput, budget: Budget) -> Evaluation:
     supplied: dict[str, Callable[[], object]] = {}
     for name, entry in section(source.parameter_values, dict).items():
         spec = lower_keys(entry)

@@ -8,7 +8,7 @@ stays linkable to that cluster's identity.
 """
 from __future__ import annotations
 
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 
 class RuntimeObject(dict):
@@ -51,7 +51,7 @@ class ReferenceResolver:
         self.by_id.setdefault(normalized_id, instance)
 
     def reference(self, scope, target: str, full: bool) -> object:
-        from byocni_lint.evaluate.resource_ids import normalize_id
+        from byocni_lint.model.ids import normalize_id
 
         instance = None
         deployment = scope.template

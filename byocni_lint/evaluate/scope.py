@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from byocni_lint.evaluate.expressions import Access, Call, ExpressionError, Literal, expression_text, literal_text, parse_expression
-from byocni_lint.evaluate.values import Unknown, first_unknown, property_name
+from byocni_lint.model.values import Unknown, first_unknown, property_name
 
 _IN_PROGRESS = object()
 
@@ -22,13 +22,21 @@ class LimitExceeded(Exception):
 
 @dataclass(eq=False, repr=False)
 class Budget:
-    """Limits shared by every scope of one evaluation."""
+    """Limits shared by every scope of one evaluation. Their values live in one place, the BYO903 rule's
+    params (`from_limits`); the evaluator itself has no defaults to drift from them."""
 
-    max_steps: int = 200_000
-    max_copy: int = 800
-    max_depth: int = 16
-    max_value_size: int = 1_000_000  # characters of a string or items of an array built by a function
+    max_steps: int
+    max_copy: int
+    max_depth: int
+    max_value_size: int  # characters of a string or items of an array built by a function
     steps: int = 0
+
+    @classmethod
+    def from_limits(cls, limits: dict, **overrides: int) -> "Budget":
+        values = dict(max_steps=int(limits["max_eval_steps"]), max_copy=int(limits["max_copy_count"]),
+                      max_depth=int(limits["max_deployment_depth"]), max_value_size=int(limits["max_value_size"]))
+        values.update(overrides)
+        return cls(**values)
 
     def tick(self) -> None:
         self.steps += 1

@@ -36,12 +36,15 @@ class JsoncDepthError(JsoncError):
 class Source:
     """One parsed file: its display path and text, with a lazily built line index."""
 
-    __slots__ = ("path", "text", "_line_starts")
+    __slots__ = ("duplicates", "path", "text", "_line_starts")
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
         self._line_starts: list[int] | None = None
+        self.duplicates: list[tuple[str, int, int]] = []
+        """Property names written twice in one object (ARM compares them case-insensitively and keeps
+        one): (name, start, end) of the later occurrence, so it can be reported where it is."""
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column), columns counted in code points."""
@@ -88,29 +91,6 @@ class JList(list):
     start: int
     end: int
     scalar_spans: dict
-
-
-def node_span(node: object) -> Span | None:
-    """Where a parsed value was written, or None for values built during evaluation."""
-    source = getattr(node, "source", None)
-    if source is None:
-        return None
-    return source.span(node.start, node.end)  # type: ignore[attr-defined]
-
-
-def member_span(container: object, key: object) -> Span | None:
-    """Where `container[key]` was written, also for booleans and nulls."""
-    try:
-        value = container[key]  # type: ignore[index]
-    except (KeyError, IndexError, TypeError):
-        return node_span(container)
-    span = node_span(value)
-    if span is not None:
-        return span
-    offsets = getattr(container, "scalar_spans", {}).get(key)
-    if offsets is not None:
-        return container.source.span(*offsets)  # type: ignore[attr-defined]
-    return node_span(container)
 
 
 _SKIP = re.compile(r"(?:[ \t\r\n\ufeff]+|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
@@ -189,9 +169,15 @@ class _Parser:
         node.start = pos
         node.scalar_spans = {}
         pos = self.skip(pos + 1)
+        names: set[str] = set()
         while not text.startswith(closer, pos):
             if is_object:
+                name_start = pos
                 slot, pos = self.member_name(pos, depth)
+                lowered = slot.lower()
+                if lowered in names:
+                    self.source.duplicates.append((slot, name_start, name_start + len(slot) + 2))
+                names.add(lowered)
                 start = pos
                 member, pos = self.value(pos, depth + 1)
                 node[slot] = member

@@ -9,13 +9,13 @@ from __future__ import annotations
 import importlib
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from byocni_lint.findings import Finding, Severity
 from byocni_lint.rulebook import RuleSpec
 
-FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
+FORMATS = ("text", "json", "sarif", "model", "github", "junit", "gitlab")
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,14 @@ class RunResult:
     """Bugs met on the way (the run exits 2): SARIF says the execution did not succeed."""
     baselined: int = 0
     """Findings left out because the `--baseline` file already records them."""
+    kinds: dict[str, int] = field(default_factory=dict)
+    """Files read, by kind ("ARM template" -> 2), for the summary: what was read, not just how much."""
+    skipped: dict[str, int] = field(default_factory=dict)
+    """Files under the given folders that no front end reads, by suffix."""
+    clusters: int | None = None
+    """BYOCNI clusters found (None: not counted)."""
+    models: tuple = ()
+    """The models, only for `--format model` (the one reporter that shows what was understood)."""
 
     def sorted_findings(self, suppressed: bool = False) -> list[Finding]:
         """Deterministic order, so that two runs over the same inputs produce byte-identical reports;
@@ -83,6 +91,8 @@ def render(fmt: str, result: RunResult, *, base_dir: Path, **options) -> str:
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"{__name__}.{fmt}")
+    if fmt == "model":
+        return module.render(result.models, base_dir=base_dir)
     return module.render(result, base_dir=base_dir, **options)
 
 

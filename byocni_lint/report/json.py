@@ -14,11 +14,14 @@ Shape (keys always present and in this order; `null` where a value is unknown)::
           "end_line": 12, "end_column": 30,  # end_column is exclusive, as in SARIF
           "resource": "managedClusters/aks1" | null,
           "property": "properties.networkProfile.serviceCidr" | null,
+          "fix": "how to fix it" | null,
+          "rules": ["BYO004", ...] | null,   # for a BYO901 note: the rules that needed the value
           "fingerprint": "<sha256 hex>",      # stable across line moves; what baselines record
           "suppression": null | {"kind": "inSource", "justification": "<reason>"}
         }
       ],
-      "summary": {"files": 3, "findings": 1, "suppressed": 0, "error": 1, "warning": 0, "note": 0}
+      "summary": {"files": 3, "findings": 1, "suppressed": 0, "kinds": {"ARM template": 3}, "byocni_clusters": 1,
+                  "error": 1, "warning": 0, "note": 0}
     }
 
 Findings are sorted by path, line, column and rule, so the output diffs cleanly between runs.
@@ -42,6 +45,8 @@ def render(result: RunResult, *, base_dir: Path) -> str:
             "files": result.files_linted,
             "findings": len(result.active()),
             "suppressed": result.suppressed_count(),
+            "kinds": result.kinds,
+            "byocni_clusters": result.clusters,
             **{severity.label: n for severity, n in result.severity_counts().items()},
         },
     }
@@ -61,6 +66,8 @@ def _finding(finding: Finding, base_dir: Path) -> dict[str, Any]:
         "end_column": span.end_column if span else None,
         "resource": finding.resource,
         "property": finding.property,
+        "fix": finding.fix,
+        "rules": list(finding.rules) or None,
         "fingerprint": finding_fingerprint(finding, base_dir),
         "suppression": None if finding.suppressed is None else {"kind": "inSource", "justification": finding.suppressed},
     }

@@ -199,6 +199,7 @@ def _result(finding: Finding, rule_index: dict[str, int], base_dir: Path) -> so.
         suppressions=[] if finding.suppressed is None else [
             so.Suppression(kind="inSource", justification=finding.suppressed)],
         partial_fingerprints={FINGERPRINT_KEY: finding_fingerprint(finding, base_dir)},
+        properties={"fix": finding.fix} if finding.fix else None,
     )
 
 

@@ -15,17 +15,17 @@ from byocni_lint.report import RunResult, display_path
 _SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "blue"}
 
 
-def render(result: RunResult, *, base_dir: Path, color: bool = False, summary: bool = True,
-           show_suppressed: bool = False) -> str:
+def render(result: RunResult, *, base_dir: Path, color: bool = False, show_fixes: bool = False,
+           summary: bool = True, show_suppressed: bool = False) -> str:
     """`summary=False` (`--quiet`) leaves only the finding lines, for scripts that count lines;
     `show_suppressed` lists suppressed findings too, each with its reason."""
-    lines = [_finding_line(finding, base_dir, color) for finding in result.sorted_findings(show_suppressed)]
+    lines = [_finding_line(finding, base_dir, color, show_fixes) for finding in result.sorted_findings(show_suppressed)]
     if summary:
         lines.append(_summary_line(result))
     return "\n".join(lines)
 
 
-def _finding_line(finding: Finding, base_dir: Path, color: bool) -> str:
+def _finding_line(finding: Finding, base_dir: Path, color: bool, show_fixes: bool) -> str:
     span = finding.location.span
     line, column = (span.line, span.column) if span else (1, 1)
     rule = finding.rule_id
@@ -37,18 +37,35 @@ def _finding_line(finding: Finding, base_dir: Path, color: bool) -> str:
     message = " ".join(finding.message.splitlines())
     if finding.suppressed is not None:
         tag += f" (suppressed: {finding.suppressed})"
+    if show_fixes and finding.fix:
+        message += f"; fix: {finding.fix}"
     return f"{display_path(finding.location.path, base_dir)}:{line}:{column}: {rule} {message} {tag}"
 
 
 def _summary_line(result: RunResult) -> str:
+    """What was read and what was found: `Linted 3 files (2 ARM templates, 1 Bicep file): 1 BYOCNI
+    cluster; 1 error, 0 warnings, 0 notes; skipped 4 files (2 .md, 2 .py).` A run that read nothing
+    or found no BYOCNI cluster says so, so silence is never mistaken for a pass."""
     files = _plural(result.files_linted, "file")
+    if result.kinds:
+        files += " (" + ", ".join(_plural(n, kind) for kind, n in sorted(result.kinds.items())) + ")"
+    parts = []
+    if result.clusters is not None:
+        parts.append(_plural(result.clusters, "BYOCNI cluster") if result.clusters else "no BYOCNI cluster")
+    if result.active():
+        parts.append(", ".join(_plural(n, severity.label) for severity, n in result.severity_counts().items()))
+    else:
+        parts.append("no findings")
     hidden = [f"{n} {what}" for n, what in ((result.suppressed_count(), "suppressed"),
                                             (result.baselined, "in the baseline")) if n]
-    suppressed = f" ({', '.join(hidden)})" if hidden else ""
-    if not result.active():
-        return f"Linted {files}: no findings{suppressed}."
-    counts = ", ".join(_plural(n, severity.label) for severity, n in result.severity_counts().items())
-    return f"Linted {files}: {counts}{suppressed}."
+    summary = f"Linted {files}: {'; '.join(parts)}"
+    if hidden:
+        summary += f" ({', '.join(hidden)})"
+    if result.skipped:
+        total = sum(result.skipped.values())
+        by_suffix = ", ".join(f"{n} {suffix}" for suffix, n in result.skipped.items())
+        summary += f"; skipped {_plural(total, 'file')} no front end reads ({by_suffix})"
+    return summary + "."
 
 
 def _plural(count: int, noun: str) -> str:

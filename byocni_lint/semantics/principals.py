@@ -24,7 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.ids import id_segments
+from byocni_lint.model.values import Unknown
 
 UNKNOWN_SEGMENT = "{unknown}"
 """What rbac.scope_covers reads as an unresolved segment."""
@@ -111,7 +112,7 @@ def _kind_answer(actual: IdentityKind, linked: IdentityKind) -> bool | None:
 def same_resource(first: str, second: str) -> bool | None:
     """Whether two normalised resource IDs name one resource; None when a deployment placeholder
     (`{subscriptionid}`, `{resourcegroupname}`) stands where the other ID has a different value."""
-    first_parts, second_parts = (_segments(value) for value in align_placeholders(first, second))
+    first_parts, second_parts = (_folded(value) for value in align_placeholders(first, second))
     if len(first_parts) != len(second_parts):
         return False
     if any(a != b and UNKNOWN_SEGMENT not in (a, b) for a, b in zip(first_parts, second_parts)):
@@ -126,12 +127,13 @@ def align_placeholders(first: str, second: str) -> tuple[str, str]:
     so equal placeholders are equal values. A placeholder facing a concrete name (from a parameters
     file) may or may not be that name: rbac.scope_covers must answer "unknown" there, not "different".
     """
-    first_parts, second_parts = _segments(first), _segments(second)
+    first_parts, second_parts = _folded(first), _folded(second)
     for index, (a, b) in enumerate(zip(first_parts, second_parts)):
         if a != b and ("{" in a or "{" in b):
             first_parts[index] = second_parts[index] = UNKNOWN_SEGMENT
     return "/" + "/".join(first_parts), "/" + "/".join(second_parts)
 
 
-def _segments(resource_id: str) -> list[str]:
-    return [part.casefold() for part in resource_id.split("/") if part]
+def _folded(resource_id: str) -> list[str]:
+    """ID segments compared as Azure compares names: without case."""
+    return [part.casefold() for part in id_segments(resource_id)]

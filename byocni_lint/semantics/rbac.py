@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from byocni_lint.model.ids import id_segments
+
 UNKNOWN_MARKER = "{unknown}"
 """Stands, inside an ID, for a value that could not be resolved."""
 
@@ -41,11 +43,12 @@ _ROLE_DEFINITION_ID = re.compile(rf"(?:(?:.*/)?roleDefinitions/)?({_GUID})", re.
 
 
 @dataclass(frozen=True)
-class RoleDefinition:
-    """One role definition, reduced to what decides control-plane access.
+class RolePermissions:
+    """One permissions block of a role, reduced to what decides control-plane access.
 
-    A custom role with several `permissions` blocks is passed as several RoleDefinitions, one per
-    block, so that a block's NotActions subtract only from its own Actions (aks-facts 7.4, derived).
+    A custom role with several `permissions` blocks is several RolePermissions, one per block, so
+    that a block's NotActions subtract only from its own Actions (aks-facts 7.4, derived). Entries a
+    template leaves unresolved are flagged, so the answer is unknown where they could matter.
     """
 
     id: str
@@ -55,6 +58,20 @@ class RoleDefinition:
     actions: tuple[str, ...]
     not_actions: tuple[str, ...] = ()
     builtin: bool = False
+    unknown_actions: bool = False
+    unknown_not_actions: bool = False
+
+
+def all_of(answers: Iterable[bool | None]) -> bool | None:
+    """Three-valued AND (Kleene): False wins, then unknown."""
+    answers = list(answers)
+    return False if False in answers else None if None in answers else True
+
+
+def any_of(answers: Iterable[bool | None]) -> bool | None:
+    """Three-valued OR (Kleene): True wins, then unknown."""
+    answers = list(answers)
+    return True if True in answers else None if None in answers else False
 
 
 def action_matches(pattern: str, action: str) -> bool:
@@ -68,35 +85,39 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(".*".join(literal_parts), re.IGNORECASE)
 
 
-def role_grants(role: RoleDefinition, action: str) -> bool:
-    """Whether `role` alone grants `action`: an Action matches and no NotAction of this role does."""
-    return any(action_matches(p, action) for p in role.actions) and not any(
-        action_matches(p, action) for p in role.not_actions
-    )
+def role_grants(role: RolePermissions, action: str) -> bool | None:
+    """Whether `role` alone grants `action`: an Action matches and no NotAction of this role does.
+    None when an unresolved entry could change the answer (an unknown NotAction beside a matching
+    Action, or an unknown Action where none matches)."""
+    if any(action_matches(p, action) for p in role.not_actions):
+        return False
+    if any(action_matches(p, action) for p in role.actions):
+        return None if role.unknown_not_actions else True
+    return None if role.unknown_actions else False
 
 
-def granted_actions(roles: Iterable[RoleDefinition], required: Iterable[str]) -> dict[str, bool]:
-    """For each required action, whether any of `roles` grants it.
+def granted_actions(roles: Iterable[RolePermissions], required: Iterable[str]) -> dict[str, bool | None]:
+    """For each required action, whether any of `roles` grants it (three-valued).
 
     A union: one role's NotActions never take away what another role grants.
     """
     roles = tuple(roles)
-    return {action: any(role_grants(role, action) for role in roles) for action in required}
+    return {action: any_of(role_grants(role, action) for role in roles) for action in required}
 
 
-def builtin_roles() -> dict[str, RoleDefinition]:
+def builtin_roles() -> dict[str, RolePermissions]:
     """The built-in roles byocni-lint knows, by lower-case GUID."""
     return dict(_builtin_roles())
 
 
 @lru_cache(maxsize=1)
-def _builtin_roles() -> dict[str, RoleDefinition]:
+def _builtin_roles() -> dict[str, RolePermissions]:
     import yaml  # deferred: only templates that assign roles pay for parsing the table
 
     with _BUILTIN_ROLES_FILE.open(encoding="utf-8") as stream:
         entries = yaml.safe_load(stream)["roles"]
     roles = (
-        RoleDefinition(
+        RolePermissions(
             id=entry["id"].lower(),
             name=entry["name"],
             actions=tuple(entry["actions"]),
@@ -108,13 +129,13 @@ def _builtin_roles() -> dict[str, RoleDefinition]:
     return {role.id: role for role in roles}
 
 
-def builtin_role_by_name(name: str) -> RoleDefinition | None:
+def builtin_role_by_name(name: str) -> RolePermissions | None:
     """The built-in role with this display name, ignoring case (Terraform's `role_definition_name`)."""
     return _builtin_roles_by_name().get(name.strip().casefold())
 
 
 @lru_cache(maxsize=1)
-def _builtin_roles_by_name() -> dict[str, RoleDefinition]:
+def _builtin_roles_by_name() -> dict[str, RolePermissions]:
     return {role.name.casefold(): role for role in _builtin_roles().values()}
 
 
@@ -138,8 +159,8 @@ def scope_covers(scope: str, resource_id: str) -> bool | None:
     a segment of the compared prefix (an unresolved value may even span several segments, so nothing
     after it can be aligned). A definite difference before the first unknown segment is still False.
     """
-    scope_segments = _segments(scope)
-    resource_segments = _segments(resource_id)
+    scope_segments = id_segments(scope)
+    resource_segments = id_segments(resource_id)
     if not (_below_subscriptions(scope_segments) and _below_subscriptions(resource_segments)):
         return None
     for scope_segment, resource_segment in zip(scope_segments, resource_segments):
@@ -148,11 +169,6 @@ def scope_covers(scope: str, resource_id: str) -> bool | None:
         if scope_segment.casefold() != resource_segment.casefold():
             return False
     return len(scope_segments) <= len(resource_segments)
-
-
-def _segments(resource_id: str) -> list[str]:
-    """Path segments of an ID; repeated and trailing slashes carry no meaning."""
-    return [segment for segment in resource_id.strip().split("/") if segment]
 
 
 def _below_subscriptions(segments: list[str]) -> bool:

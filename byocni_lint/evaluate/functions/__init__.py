@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from byocni_lint.registry import import_modules
+from byocni_lint.lazy_imports import import_modules
 
 # Category modules, imported on the first lookup so that start-up does not pay for them.
 _CATEGORIES = ("template", "resources", "strings", "logic", "comparison", "arrays", "objects", "conversion",

@@ -16,7 +16,7 @@ from byocni_lint.evaluate.functions.comparison import equal, integer, kleene, ru
 from byocni_lint.evaluate.functions.conversion import to_text
 from byocni_lint.evaluate.references import RuntimeObject
 from byocni_lint.evaluate.scope import LimitExceeded
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 MAX_RANGE_COUNT = 10_000  # "Must be non-negative integer up to 10000" (range() in the reference)
 

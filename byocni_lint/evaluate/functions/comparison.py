@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.references import RuntimeObject
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 
 def equal(scope, left: object, right: object) -> object:

@@ -16,7 +16,7 @@ import re
 
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.comparison import runtime_unknown
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 
 def hidden_unknown(scope, value: object) -> Unknown | None:

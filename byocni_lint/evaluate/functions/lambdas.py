@@ -16,7 +16,7 @@ from functools import cmp_to_key
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.arrays import array_arg
 from byocni_lint.evaluate.functions.comparison import runtime_unknown
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ True, only the true value is evaluated"); templates rely on that to guard `refer
 from __future__ import annotations
 
 from byocni_lint.evaluate.functions import arm_function
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 
 def _truth(value: object, function: str) -> object:

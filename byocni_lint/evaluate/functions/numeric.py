@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.comparison import integer
-from byocni_lint.evaluate.values import Unknown, first_unknown
+from byocni_lint.model.values import Unknown, first_unknown
 
 _INT64 = range(-(2**63), 2**63)
 

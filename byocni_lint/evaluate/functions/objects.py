@@ -17,7 +17,7 @@ from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.arrays import bounded, member, unique
 from byocni_lint.evaluate.functions.comparison import equal, kleene, runtime_unknown, string_order
 from byocni_lint.evaluate.references import RuntimeObject
-from byocni_lint.evaluate.values import Unknown, property_name
+from byocni_lint.model.values import Unknown, property_name
 
 
 @arm_function("null")

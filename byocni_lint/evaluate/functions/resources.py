@@ -7,8 +7,8 @@ group), so that every spelling of the same resource links to one model object.
 from __future__ import annotations
 
 from byocni_lint.evaluate.functions import arm_function
-from byocni_lint.evaluate.resource_ids import build_id, resource_group_id
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.ids import build_id, resource_group_id
+from byocni_lint.model.values import Unknown
 
 
 def _split_scope_args(args: tuple) -> tuple[list[str], str, list[str]]:

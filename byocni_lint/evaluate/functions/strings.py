@@ -21,7 +21,7 @@ from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.arrays import bounded
 from byocni_lint.evaluate.functions.comparison import integer
 from byocni_lint.evaluate.functions.conversion import hidden_unknown, parse_json, to_text
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.values import Unknown
 
 def _text_arg(value: object, name: str) -> str:
     if not isinstance(value, str):

@@ -8,8 +8,8 @@ same template must still compare equal.
 from __future__ import annotations
 
 from byocni_lint.evaluate.functions import arm_function
-from byocni_lint.evaluate.resource_ids import resource_group_id
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.ids import resource_group_id
+from byocni_lint.model.values import Unknown
 
 
 @arm_function("parameters")

@@ -37,6 +37,11 @@ def build_id(scope: str, resource_type: str, names: list[str]) -> str:
     return f"{scope.rstrip('/')}/{provider_path(resource_type, names)}"
 
 
+def id_segments(resource_id: str) -> list[str]:
+    """Path segments of an ID; repeated and trailing slashes carry no meaning (case is kept)."""
+    return [segment for segment in resource_id.strip().split("/") if segment]
+
+
 def normalize_id(resource_id: str) -> str:
     """IDs compare case-insensitively and without stray slashes or spaces."""
     parts = [part for part in resource_id.strip().split("/") if part]

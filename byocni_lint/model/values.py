@@ -43,10 +43,6 @@ def property_name(container: dict, key: str) -> str | None:
     return next((name for name in container if isinstance(name, str) and name.lower() == lowered), None)
 
 
-def is_unknown(value: object) -> bool:
-    return isinstance(value, Unknown)
-
-
 def first_unknown(values) -> Unknown | None:
     for value in values:
         if isinstance(value, Unknown):

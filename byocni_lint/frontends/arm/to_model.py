@@ -8,11 +8,11 @@ object per resource ID, so the rules see one shape.
 from __future__ import annotations
 
 from byocni_lint.evaluate.deployment import Evaluation, ResourceInstance, extension_scope
-from byocni_lint.evaluate.resource_ids import normalize_id, provider_path
-from byocni_lint.evaluate.values import Unknown
+from byocni_lint.model.ids import normalize_id, provider_path
+from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Location
-from byocni_lint.load.jsonc import node_span
-from byocni_lint.model import (AgentPool, Cluster, Field, ManagedIdentity, Model, NetworkSecurityGroup, Resource,
+from byocni_lint.model.positions import node_span
+from byocni_lint.model import (AgentPool, Cluster, Field, ManagedIdentity, Model, NetworkSecurityGroup, PermissionBlock, Resource,
                                RoleAssignment, RoleDefinition, Route, RouteTable, SecurityRule, Subnet,
                                VirtualNetwork, field_at, get, id_of)
 
@@ -83,7 +83,6 @@ def _list_fields(body: object, paths: tuple[str, ...], where: Location) -> list[
 class _Builder:
     def __init__(self, model: Model) -> None:
         self.model = model
-        self.pending_pools: list[tuple[ResourceInstance, str | None]] = []
 
     def _base(self, instance: ResourceInstance) -> dict:
         return dict(
@@ -135,6 +134,7 @@ class _Builder:
         cluster = Cluster(
             **self._base(instance),
             api_version=api,
+            network_profile=field_at(body, "properties.networkProfile", where),
             kubernetes_version=field_at(body, "properties.kubernetesVersion", where),
             support_plan=field_at(body, "properties.supportPlan", where),
             network_plugin=field_at(body, net + "networkPlugin", where),
@@ -263,11 +263,17 @@ class _Builder:
     # ----- identity and access -----
     def role_definition(self, instance: ResourceInstance) -> None:
         body, where = instance.body, _where(instance)
-        definition = RoleDefinition(**self._base(instance), role_name=field_at(body, "properties.roleName", where),
-                                    permissions=field_at(body, "properties.permissions", where))
-        for permission in field_at(body, "properties.permissions", where).items():
-            definition.actions += field_at(permission.value, "actions", permission.location).items()
-            definition.not_actions += field_at(permission.value, "notActions", permission.location).items()
+        definition = RoleDefinition(**self._base(instance), role_name=field_at(body, "properties.roleName", where))
+        permissions = field_at(body, "properties.permissions", where)
+        if permissions.present and not permissions.known:
+            definition.unresolved = permissions
+        for block in permissions.items():
+            if not block.known:
+                definition.unresolved = definition.unresolved or block
+                continue
+            actions, unknown_actions = _patterns(field_at(block.value, "actions", block.location))
+            not_actions, unknown_not_actions = _patterns(field_at(block.value, "notActions", block.location))
+            definition.blocks.append(PermissionBlock(actions, not_actions, unknown_actions, unknown_not_actions))
         definition.guid = _leaf_name(instance).lower() if isinstance(instance.name, str) else None
         key = definition.guid or definition.id
         if key:
@@ -288,6 +294,14 @@ class _Builder:
         for cluster in self.model.clusters:
             for pool in cluster.pools:
                 pool.subnet = self.model.subnet_for(pool.vnet_subnet_id.value)
+
+
+def _patterns(written: Field) -> tuple[list[Field], Field | None]:
+    """The entries of an Actions/NotActions list, and the first unknown among them (or the list itself)."""
+    if written.present and not written.known:
+        return [], written
+    entries = written.items()
+    return entries, next((entry for entry in entries if not entry.known), None)
 
 
 def _merge_subnet(into: Subnet, other: Subnet) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from byocni_lint.evaluate.resource_ids import normalize_id, provider_suffix
-from byocni_lint.evaluate.values import Unknown, property_name
+from byocni_lint.model.ids import normalize_id, provider_suffix
+from byocni_lint.model.values import Unknown, property_name
 from byocni_lint.findings import Location
-from byocni_lint.load.jsonc import member_span, node_span
+from byocni_lint.model.positions import member_span, node_span
 
 PLACEHOLDER_MARK = "{"  # deployment placeholders such as {subscriptionid} (see evaluate.scope.DeploymentContext)
 
@@ -26,12 +26,14 @@ class Field:
     values never need a line number, and computing them all would dominate a bulk run.
     """
 
-    __slots__ = ("value", "property_path", "_location", "_origin", "_resolve")
+    __slots__ = ("value", "property_path", "default", "_location", "_origin", "_resolve")
 
     def __init__(self, value: object, location: Location | None = None, origin: Location | None = None,
-                 property_path: str = "", resolve: Callable[[], tuple[Location, Location | None]] | None = None):
+                 property_path: str = "", resolve: Callable[[], tuple[Location, Location | None]] | None = None,
+                 default: bool = False):
         self.value = value
         self.property_path = property_path
+        self.default = default  # not written: the value the platform applies when the setting is left out
         self._location = location
         self._origin = origin
         self._resolve = resolve
@@ -54,6 +56,10 @@ class Field:
     @property
     def present(self) -> bool:
         return self.value is not None
+
+    def as_unknown(self, reason: str) -> "Field":
+        """This field, at its place, as a value the rules cannot use (e.g. the ID of nothing in the files)."""
+        return Field(Unknown(reason), self.location, self.origin, self.property_path)
 
     def text(self) -> str | None:
         """The value as a string when it is a known string, else None."""
@@ -169,6 +175,7 @@ class AgentPool:
 class Cluster(Resource):
     """A deployed `managedClusters` resource with its network profile and node pools."""
     api_version: Field | None = None
+    network_profile: Field | None = None  # the whole profile: where AKS's defaults are reported
     kubernetes_version: Field | None = None
     support_plan: Field | None = None
     network_plugin: Field | None = None
@@ -210,6 +217,16 @@ class Cluster(Resource):
 
     def service_cidr_fields(self) -> list[Field]:
         return _single_and_plural(self.service_cidr, self.service_cidrs)
+
+    def defaulted(self, written: list[Field], default: object, property_path: str) -> list[Field]:
+        """`written`, or, when the network profile is known and leaves the setting out, the value AKS
+        applies instead, located at the profile (so a rule judges what will really be deployed)."""
+        if written:
+            return written
+        profile = self.network_profile
+        if profile is None or not profile.present or not profile.known:
+            return []
+        return [Field(default, property_path=property_path, resolve=lambda: (profile.location, None), default=True)]
 
     def node_subnets(self) -> list["Subnet"]:
         seen: dict[int, Subnet] = {}
@@ -299,14 +316,21 @@ class RouteTable(Resource):
 
 
 @dataclass(eq=False, repr=False)
+class PermissionBlock:
+    """One `permissions` block of a role: its NotActions apply to its own Actions only. Entries that
+    could not be resolved are not dropped: they make the block's answer unknown where they could matter."""
+    actions: list[Field] = field(default_factory=list)
+    not_actions: list[Field] = field(default_factory=list)
+    unknown_actions: Field | None = None  # the Actions list, or an entry of it, that is unknown
+    unknown_not_actions: Field | None = None
+
+
+@dataclass(eq=False, repr=False)
 class RoleDefinition(Resource):
     """A custom role declared in the files (built-in roles are data in semantics/rbac)."""
     role_name: Field | None = None
-    actions: list[Field] = field(default_factory=list)
-    not_actions: list[Field] = field(default_factory=list)
-    permissions: Field | None = None
-    """`properties.permissions` as written: each block's NotActions apply to its own Actions only, and an
-    unresolved block or entry must stay visible as unknown."""
+    blocks: list[PermissionBlock] = field(default_factory=list)
+    unresolved: Field | None = None  # `permissions` (or one block) is unknown: what the role grants is unknown
     guid: str | None = None
 
 
@@ -339,6 +363,7 @@ class Model:
     role_assignments: list[RoleAssignment] = field(default_factory=list)
     identities: dict[str, ManagedIdentity] = field(default_factory=dict)
     parameters_source: str | None = None
+    format: str = "arm"  # the input format, for spelling settings in messages (model/spellings.py)
 
     def find(self, table: dict, value: object):
         """Look up a resource by an ID value: exact match, else the same resource path when the ID names a

@@ -1,0 +1,69 @@
+"""Front ends: one per input format, each turning its files into deployments of the one model.
+
+A front end claims the files it reads (by name and a cheap look at the content), groups them into
+units (a template with one parameters file, a Bicep file with its `.bicepparam`, a Terraform root
+folder, a script) and builds one model per unit. The engine knows nothing else about formats, so a
+new format is a new package here and nothing more. Front-end packages import nothing heavy at module
+level: every run imports all of them to ask who reads which file.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Protocol
+
+if TYPE_CHECKING:
+    from byocni_lint.frontends.run import Run
+    from byocni_lint.model import Model
+
+# Asked in this order; ARM is last because it also takes named `.json` files nobody else claims
+# (so that a broken JSON file named on the command line is reported, not skipped).
+FRONTEND_MODULES = ("bicep", "terraform", "azcli", "arm")
+
+
+@dataclass(frozen=True)
+class ClaimedFile:
+    path: Path
+    display: str  # as the user named it (or as found under a folder they named)
+    explicit: bool  # named on the command line: problems are reported, never skipped
+    kind: str  # label for the summary, e.g. "ARM template", "Bicep file"
+
+
+@dataclass
+class Unit:
+    """One evaluation: `build` returns its model, or None once it has reported why it could not."""
+
+    display: str
+    build: Callable[[], "Model | None"]
+    format: str = "arm"  # key of the spelling table the model's messages use
+
+
+class FrontEnd(Protocol):
+    name: str
+    reads: str  # what it reads, for users: "ARM templates and parameters files (.json, .jsonc)"
+
+    def claim(self, path: Path, explicit: bool) -> str | None:
+        """The kind label if this front end reads the file, else None; by name and `load.files.head`."""
+
+    def read(self, files: list[ClaimedFile], run: "Run") -> Iterable[Unit]:
+        """Group the claimed files into units and yield them."""
+
+
+def frontends() -> list[FrontEnd]:
+    """Every installed front end, in claiming order (a front end not written yet is skipped)."""
+    found = []
+    for name in FRONTEND_MODULES:
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            continue
+        found.append(module.FRONTEND)
+    return found
+
+
+def supported_inputs() -> str:
+    """What byocni-lint reads, for the message about a file it does not."""
+    return ", ".join(front.reads for front in frontends())

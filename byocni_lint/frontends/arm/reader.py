@@ -1,0 +1,144 @@
+"""Parsing ARM files once each and pairing templates with their parameters files into lint units."""
+from __future__ import annotations
+
+import os
+
+from pathlib import Path
+from typing import Iterator
+
+from byocni_lint.findings import Location, Span
+from byocni_lint.frontends import ClaimedFile, Unit
+from byocni_lint.frontends.arm import PARAMETERS_KIND, TEMPLATE_KIND
+from byocni_lint.frontends.arm.documents import ARM_PARAMETERS, ARM_TEMPLATE, Document, classify, names_arm_schema
+from byocni_lint.frontends.arm.evaluation import report_malformed_expressions
+from byocni_lint.frontends.arm.pairing import FolderIndex, parameter_files_for, template_for_parameters
+from byocni_lint.frontends.run import Run
+
+
+class ArmReader:
+    """One run's ARM files: each parsed once, shared by pairing, linked templates and evaluation."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.documents: dict[Path, Document | None] = {}
+        self.folders = FolderIndex()
+
+    def document(self, path: Path, display: str, explicit: bool) -> Document | None:
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError, ValueError):
+            key = path.absolute()
+        if key not in self.documents:
+            self.documents[key] = self._parse(path, display, explicit)
+        return self.documents[key]
+
+    def _parse(self, path: Path, display: str, explicit: bool) -> Document | None:
+        from byocni_lint.load.jsonc import JsoncDepthError, JsoncError, parse
+
+        text = self.run.read_text(path, display)
+        if text is None:
+            return None
+        try:
+            root = parse(text, display, int(self.run.limits["max_json_depth"]))
+        except JsoncDepthError as exc:
+            self.run.problem("BYO903", f"JSON {exc.message}", _at(display, exc.line, exc.column))
+            return None
+        except JsoncError as exc:
+            if explicit or names_arm_schema(text.encode("utf-8", "replace")):
+                self.run.problem("BYO900", f"cannot parse JSON: {exc.message}", _at(display, exc.line, exc.column))
+            return None
+        kind = classify(root)
+        if kind is not None:
+            for name, start, end in root.source.duplicates:
+                self.run.problem("BYO905", f"property {name!r} is written twice in one object; ARM compares property "
+                                 "names case-insensitively and keeps only one of them", Location(display, root.source.span(start, end)))
+        if kind is None:
+            if explicit:
+                self.run.not_supported(display)
+            return None
+        self.run.kinds[display] = TEMPLATE_KIND if kind == ARM_TEMPLATE else PARAMETERS_KIND
+        return Document(display, kind, root)
+
+    def units(self, files: list[ClaimedFile]) -> Iterator[Unit]:
+        templates: dict[Path, tuple[Path, Document]] = {}
+        orphans: list[tuple[Path, Document]] = []
+        for claimed in files:
+            document = self.document(claimed.path, claimed.display, claimed.explicit)
+            if document is None:
+                continue
+            if document.kind == ARM_TEMPLATE:
+                templates[claimed.path.resolve()] = (claimed.path, document)
+            else:
+                orphans.append((claimed.path, document))
+        override = self._override_parameters()
+        plans: dict[Path, list[Document | None]] = {}
+        for key, (path, _) in templates.items():
+            plans[key] = [override] if override else self._paired(path) or [None]
+        if not override:
+            self._add_templates_of_orphans(orphans, templates, plans)
+        for key, (path, document) in templates.items():
+            report_malformed_expressions(self.run, document.root, document.path)
+            for parameters in plans[key]:
+                yield Unit(document.path, self._builder(path, document, parameters))
+
+    def _builder(self, path: Path, document: Document, parameters: Document | None):
+        from byocni_lint.evaluate.deployment import relative_template_loader
+
+        def build():
+            values = parameters.root.get("parameters") if parameters is not None and isinstance(parameters.root, dict) else None
+            return self.run.arm_model(document.root, document.path, values if isinstance(values, dict) else None,
+                                      relative_template_loader(str(path), self._linked),
+                                      parameters.path if parameters else None)
+        return build
+
+    def _override_parameters(self) -> Document | None:
+        named = getattr(self.run.options, "parameters", None)
+        if not named:
+            return None
+        document = self.document(Path(named), named, True)
+        if document is not None and document.kind != ARM_PARAMETERS:
+            self.run.problem("BYO900", "--parameters file is not an ARM parameters file "
+                             "(its $schema does not end in deploymentParameters.json#)", Location(named))
+            return None
+        return document
+
+    def _paired(self, template: Path) -> list[Document]:
+        paired = []
+        named = getattr(self.run.options, "parameter_map", {}).get(template.resolve())  # from the settings file
+        for path in named if named is not None else parameter_files_for(template, self.folders):
+            display = os.path.relpath(path) if named is not None else _display_beside(template, path)
+            document = self.document(path, display, True)
+            if document is not None and document.kind == ARM_PARAMETERS:
+                paired.append(document)
+        return paired
+
+    def _add_templates_of_orphans(self, orphans, templates, plans) -> None:
+        """A parameters file given without its template (a pre-commit run on a changed parameters file):
+        lint the template beside it with that file."""
+        paired = {id(d) for documents in plans.values() for d in documents if d is not None}
+        for path, document in orphans:
+            if id(document) in paired:
+                continue
+            template_path = template_for_parameters(path, self.folders)
+            if template_path is None:
+                continue
+            key = template_path.resolve()
+            if key in templates:
+                continue
+            template = self.document(template_path, _display_beside(path, template_path), True)
+            if template is not None and template.kind == ARM_TEMPLATE:
+                templates[key] = (template_path, template)
+                plans[key] = [document]
+
+    def _linked(self, path: str) -> dict | None:
+        document = self.document(Path(path), path, True)
+        return document.root if document is not None and document.kind == ARM_TEMPLATE else None  # type: ignore[return-value]
+
+
+def _at(display: str, line: int, column: int) -> Location:
+    return Location(display, Span(line, column, line, column + 1))
+
+
+def _display_beside(known: Path, other: Path) -> str:
+    """Show a file found next to a named one the way the named one was shown."""
+    return str(known.parent / other.name) if known.parent != Path("") else other.name

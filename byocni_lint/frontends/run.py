@@ -1,0 +1,79 @@
+"""What a front end may use while it reads: bounded file reading, problem reporting, the ARM evaluator.
+
+The engine makes one `Run` per lint run and hands it to every front end. Keeping these services in one
+small object is what lets a front end stay ignorant of the engine, and the engine of formats.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from byocni_lint.findings import Finding, Location
+from byocni_lint.load.files import FileProblem, decode_text, read_bytes
+
+if TYPE_CHECKING:
+    from byocni_lint.model import Model
+    from byocni_lint.rulebook import RuleSpec
+
+UNRESOLVED = "BYO901"
+
+
+class Run:
+    def __init__(self, rulebook: dict[str, "RuleSpec"], options: object, report: Callable[[Finding], None],
+                 attempt: Callable) -> None:
+        self.rulebook = rulebook
+        self.options = options
+        self.limits = rulebook["BYO903"].params
+        self._report = report
+        self.attempt = attempt
+        """`attempt(path, stage, function, *args)`: run one stage; a bug there is recorded, not raised."""
+        self.unreadable: set[str] = set()
+        self.unsupported: list[str] = []  # named files that turned out to be no input we read
+        self.kinds: dict[str, str] = {}  # display path -> kind label, for the summary
+        self.suppressions = None  # suppress.Suppressions of the run, set by the engine
+
+    # ----- files -----
+    def read_text(self, path: Path, display: str) -> str | None:
+        """The file's text, or None after reporting why it cannot be linted (BYO900/BYO903)."""
+        try:
+            data = read_bytes(path, int(self.limits["max_file_bytes"]))
+        except FileProblem as problem:
+            self.problem(problem.rule_id, problem.message, Location(display))
+            return None
+        try:
+            text = decode_text(data)
+        except UnicodeDecodeError as exc:
+            self.problem("BYO900", f"file is not UTF-8 text (byte {exc.start})", Location(display))
+            return None
+        if self.suppressions is not None:
+            self.suppressions.collect(display, text)  # every format's text passes here: suppress.py reads them
+        return text
+
+    def not_supported(self, display: str) -> None:
+        """A file named on the command line that turned out to be no input any front end reads."""
+        self.unsupported.append(display)
+
+    # ----- findings -----
+    def problem(self, rule_id: str, message: str, location: Location) -> None:
+        """A file (or part of one) that could not be linted: BYO900/BYO902/BYO903."""
+        if rule_id in ("BYO900", "BYO903"):
+            self.unreadable.add(location.path)
+        spec = self.rulebook[rule_id]
+        self._report(Finding(rule_id, spec.severity, message, location, fingerprint_key=message))
+
+    def note(self, message: str, location: Location, rules: tuple[str, ...] = ()) -> None:
+        """A BYO901 note: something was not understood, so the rules that needed it could not decide."""
+        spec = self.rulebook[UNRESOLVED]
+        self._report(Finding(UNRESOLVED, spec.severity, message, location, fingerprint_key=message,
+                             rules=rules))
+
+    def add(self, finding: Finding) -> None:
+        self._report(finding)
+
+    # ----- the ARM evaluator, for every front end that produces ARM-shaped templates -----
+    def arm_model(self, template: object, path: str, parameter_values: dict | None = None,
+                  load_linked: Callable[[str], dict | None] | None = None,
+                  parameters_source: str | None = None, format: str = "arm") -> "Model | None":
+        from byocni_lint.frontends.arm.evaluation import model_of_template
+
+        return model_of_template(self, template, path, parameter_values, load_linked, parameters_source, format)

@@ -1,0 +1,42 @@
+"""How each input format spells the settings the rules talk about, so messages use the user's words.
+
+Keys are ARM property paths relative to the resource (what the model's fields record); values are
+the format's own name for that setting. A path missing from a table is shown by its last ARM segment,
+which is also how ARM and Bicep spell it (`podCidr`).
+"""
+from __future__ import annotations
+
+# The ARM paths the checks name in messages (the keys every table below may spell differently).
+API_VERSION = "apiVersion"
+KUBERNETES_VERSION = "properties.kubernetesVersion"
+NETWORK_PLUGIN = "properties.networkProfile.networkPlugin"
+NETWORK_POLICY = "properties.networkProfile.networkPolicy"
+NETWORK_DATAPLANE = "properties.networkProfile.networkDataplane"
+NETWORK_PLUGIN_MODE = "properties.networkProfile.networkPluginMode"
+POD_CIDR = "properties.networkProfile.podCidr"
+POD_CIDRS = "properties.networkProfile.podCidrs"
+SERVICE_CIDR = "properties.networkProfile.serviceCidr"
+DNS_SERVICE_IP = "properties.networkProfile.dnsServiceIP"
+DOCKER_BRIDGE_CIDR = "properties.networkProfile.dockerBridgeCidr"
+IP_FAMILIES = "properties.networkProfile.ipFamilies"
+OUTBOUND_TYPE = "properties.networkProfile.outboundType"
+POOL_SUBNET = "vnetSubnetID"  # relative to the agent pool
+POOL_OS_TYPE = "osType"
+
+SPELLINGS: dict[str, dict[str, str]] = {
+    "arm": {},
+    "bicep": {},
+    # Terraform (azurerm) names: filled in by the Terraform front end.
+    "terraform": {},
+    # Azure CLI flag names: filled in by the az CLI front end.
+    "azcli": {},
+}
+
+
+def spell(format: str, property_path: str) -> str:
+    """The setting at `property_path` as `format` writes it."""
+    table = SPELLINGS.get(format, {})
+    if property_path in table:
+        return table[property_path]
+    leaf = property_path.rsplit(".", 1)[-1]
+    return leaf.split("[", 1)[0] if leaf else property_path
