@@ -77,6 +77,8 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
               help="Record today's findings in FILE (by fingerprint, not line) and exit 0.")
 @click.option("--baseline", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
               help="Report only findings that are not in this baseline.")
+@click.option("--rules-dir", type=click.Path(file_okay=False, exists=True), metavar="DIR",
+              help="Also run the custom rules (YAML) in this folder.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
               help="Use this settings file instead of finding one above each path.")
 @click.option("--isolated", is_flag=True, help="Ignore every settings file.")
@@ -145,9 +147,18 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
     except ValueError:
         raise click.BadParameter(f"{today!r} is not a YYYY-MM-DD date", param_hint="--today") from None
     rule_ids = tuple(load_rulebook())
+    custom: list = []
+    if report["rules_dir"]:
+        from byocni_lint.custom_rules import CustomRuleError, load_custom_rules
+
+        try:
+            custom = load_custom_rules(Path(report["rules_dir"]), set(rule_ids))
+        except CustomRuleError as exc:
+            raise click.UsageError(str(exc)) from None
+        rule_ids = (*rule_ids, *(rule.spec.id for rule in custom))
     options = Options(select=_known_rules(_split_ids(select), rule_ids, "--select"),
                       ignore=_known_rules(_split_ids(ignore), rule_ids, "--ignore"),
-                      parameters=parameters, today=day, debug=debug)
+                      parameters=parameters, today=day, debug=debug, custom_rules=tuple(custom))
     if parameters and not Path(parameters).is_file():
         raise click.BadParameter(f"no such parameters file: {parameters}", param_hint="--parameters")
     if output:

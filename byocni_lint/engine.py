@@ -32,6 +32,7 @@ class Options:
     bicep: dict = field(default_factory=dict)  # settings `bicep` (compiler), for the Bicep front end
     terraform_var_files: tuple = ()  # settings `terraform.var-files`, for the Terraform front end
     context: tuple = ()  # settings `context`: paths of the run-wide model's context
+    custom_rules: tuple = ()  # custom_rules.CustomRule from --rules-dir: checks written as data
 
 
 @dataclass
@@ -67,7 +68,11 @@ class _Linter:
         self.rulebook = {rule_id: replace(spec, params={**spec.params, **options.rule_params[rule_id]})
                          if rule_id in options.rule_params else spec
                          for rule_id, spec in load_rulebook().items()}
-        self.checks = {rule_id: fn for rule_id, fn in registered_checks().items()
+        checks = dict(registered_checks())
+        for rule in options.custom_rules:
+            self.rulebook[rule.spec.id] = rule.spec
+            checks[rule.spec.id] = rule.check
+        self.checks = {rule_id: fn for rule_id, fn in checks.items()
                        if rule_id in self.rulebook and selected(rule_id, options)}
         self.findings: dict[tuple, Finding] = {}
         self.unresolved: dict[tuple, tuple[Finding, set[str]]] = {}

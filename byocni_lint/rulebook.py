@@ -39,7 +39,10 @@ class RuleSpec:
 
     @property
     def doc_url(self) -> str:
-        """The rule's page, generated from this file (docs/rules/), on the project's site."""
+        """The rule's page, generated from this file (docs/rules/), on the project's site; a custom
+        rule's own `help_uri` (or none)."""
+        if not self.id.startswith("BYO"):
+            return self.help_uri or None  # type: ignore[return-value]
         return f"{DOCS_BASE}{self.id}.md"
 
 
