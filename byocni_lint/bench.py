@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 SEED_TEMPLATE = Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "azuredeploy.json"
+BICEP_CLUSTER = Path(__file__).resolve().parents[1] / "fixtures" / "bicep" / "cluster"
 COLD_START_TARGET = 4.0
 MS_PER_TEMPLATE_TARGET = 2.0
 CLI = [sys.executable, "-m", "byocni_lint"]
@@ -34,6 +35,7 @@ class LinterFailed(Exception):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m byocni_lint.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--templates", type=int, default=1000, metavar="N", help="generated templates (default 1000)")
+    parser.add_argument("--bicep-files", type=int, default=200, metavar="N", help="generated Bicep files (default 200)")
     parser.add_argument("--runs", type=int, default=20, metavar="K", help="cold-start repetitions (default 20)")
     args = parser.parse_args(argv)
     if args.templates < 1 or args.runs < 1:
@@ -47,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
             write_templates(folder, args.templates)
             rows += _bulk_subprocess(folder, args.templates)
             rows += _bulk_in_process(folder, args.templates)
+        with tempfile.TemporaryDirectory(prefix="byocni-bench-bicep-") as tmp:
+            rows += _bicep_tree(Path(tmp), args.bicep_files)
     except LinterFailed as failure:
         _print_table(rows)
         print(f"\nbenchmark aborted: {failure}", file=sys.stderr)
@@ -127,6 +131,28 @@ def _bulk_in_process(folder: Path, count: int) -> list[tuple[str, str, str]]:
         (f"in-process over {count} templates", f"{elapsed:.0f} ms", ""),
         ("  per template", f"{elapsed / count:.3f} ms", _throughput_verdict(elapsed / count)),
         ("  findings", str(len(result.findings)), ""),
+    ]
+
+
+def _bicep_tree(folder: Path, count: int) -> list[tuple[str, str, str]]:
+    """`count` Bicep files (a cluster and its network module per folder) through our own Bicep front end."""
+    if not BICEP_CLUSTER.is_dir():
+        return [("Bicep tree", "skipped: no fixtures/bicep (run from a source checkout)", "")]
+    from byocni_lint.engine import Options, lint_paths
+
+    main, network = (BICEP_CLUSTER / "main.bicep").read_text(), (BICEP_CLUSTER / "network.bicep").read_text()
+    for index in range(0, count, 2):
+        sub = folder / f"cluster-{index:04d}"
+        sub.mkdir()
+        (sub / "main.bicep").write_text(main.replace("'byocni'", f"'byocni-{index}'"), encoding="utf-8")
+        if index + 1 < count:
+            (sub / "network.bicep").write_text(network.replace("'aks-vnet'", f"'vnet-{index}'"), encoding="utf-8")
+    start = time.perf_counter()
+    result = lint_paths([str(folder)], Options(no_bicep_cli=True))
+    elapsed = time.perf_counter() - start
+    return [
+        (f"in-process over {result.files_linted} Bicep files (own front end)", f"{elapsed * 1000:.0f} ms", ""),
+        ("  Bicep files per second", f"{result.files_linted / elapsed:.0f} files/s", ""),
     ]
 
 

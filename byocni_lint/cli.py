@@ -59,6 +59,8 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
               help="Exit 1 when a finding at or above this severity exists (default: error).")
 @click.option("--parameters", "-p", type=click.Path(), help="ARM parameters file for the templates given.")
+@click.option("--bicep", "bicep", type=click.Path(), help="The Bicep compiler to use (else BYOCNI_LINT_BICEP, `bicep`, `az bicep`).")
+@click.option("--no-bicep-cli", is_flag=True, help="Read Bicep with byocni-lint's own front end even when a compiler is found.")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (repeatable, comma lists).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rule ids or prefixes.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
@@ -66,6 +68,8 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's description and exit.")
 @click.option("--show-fixes", is_flag=True, help="Add how to fix each finding to the text output.")
+@click.option("--check-installed-cli", is_flag=True,
+              help="Also run `az version -o json` and report an installed Azure CLI too old for BYOCNI scripts (BYO002).")
 @click.option("--sarif-category", metavar="NAME", help="SARIF automationDetails category (default byocni-lint); "
               "give each upload in one job its own.")
 @click.option("--base-dir", type=click.Path(file_okay=False, exists=True),
@@ -87,15 +91,15 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
-def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, show_fixes, debug, today,
-        **report):
+def cli(paths, fmt, output, fail_on, parameters, bicep, no_bicep_cli, select, ignore, color, list_rules, explain, show_fixes,
+        check_installed_cli, debug, today, **report):
     """Lint AKS bring-your-own-CNI deployments (ARM templates) before they reach Azure.
 
     PATHS are files or folders (default: the current folder).
     """
     try:
-        code = _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
-                    {**report, "show_fixes": show_fixes})
+        code = _run(paths, fmt, output, fail_on, parameters, (bicep, no_bicep_cli), select, ignore, color, list_rules, explain,
+                    today, debug, {**report, "show_fixes": show_fixes}, check_installed_cli)
     except click.UsageError:
         raise
     except RulebookError as exc:  # a bad rule file or parameter: the user's to fix, so no traceback
@@ -112,8 +116,8 @@ def cli(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rul
     sys.exit(code)
 
 
-def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_rules, explain, today, debug,
-         report: dict) -> int:
+def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, color, list_rules, explain, today, debug,
+         report: dict, check_installed_cli=False) -> int:
     from byocni_lint.rulebook import load_rulebook
 
     if list_rules or explain:
@@ -158,7 +162,8 @@ def _run(paths, fmt, output, fail_on, parameters, select, ignore, color, list_ru
         rule_ids = (*rule_ids, *(rule.spec.id for rule in custom))
     options = Options(select=_known_rules(_split_ids(select), rule_ids, "--select"),
                       ignore=_known_rules(_split_ids(ignore), rule_ids, "--ignore"),
-                      parameters=parameters, today=day, debug=debug, custom_rules=tuple(custom))
+                      parameters=parameters, today=day, debug=debug, check_installed_cli=check_installed_cli,
+                      bicep=compiler[0], no_bicep_cli=compiler[1], custom_rules=tuple(custom))
     if parameters and not Path(parameters).is_file():
         raise click.BadParameter(f"no such parameters file: {parameters}", param_hint="--parameters")
     if output:

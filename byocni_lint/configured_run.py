@@ -86,7 +86,7 @@ def _options(options, settings: Settings, report: dict):
                        for template, files in settings.parameters.items()},
         path_filter=PathFilter(root, (*settings.exclude, *settings.extend_exclude),
                                settings.respect_gitignore and not report["no_respect_gitignore"]),
-        bicep=settings.bicep,
+        bicep=options.bicep or settings.bicep.get("compiler"),  # --bicep wins over settings bicep.compiler
         terraform_var_files=tuple(str(root / f) for f in settings.terraform_var_files),
         context=tuple(str(root / c) for c in settings.context),
     )

@@ -25,11 +25,13 @@ class Options:
     parameters: str | None = None
     today: date = field(default_factory=date.today)
     debug: bool = False  # re-raise internal errors instead of recording them
+    bicep: str | None = None  # the Bicep compiler named with --bicep
+    no_bicep_cli: bool = False  # our own Bicep front end even when a compiler is found
+    check_installed_cli: bool = False  # also judge the local `az` (az version -o json) for BYO002
     # From the settings file (config.py, configured_run.py):
     rule_params: dict = field(default_factory=dict)  # rule id -> {param: value} over the rule file's params
     parameter_map: dict = field(default_factory=dict)  # resolved template path -> [parameters file paths]
     path_filter: object = None  # pathfilter.PathFilter: excluded and git-ignored files are not read
-    bicep: dict = field(default_factory=dict)  # settings `bicep` (compiler), for the Bicep front end
     terraform_var_files: tuple = ()  # settings `terraform.var-files`, for the Terraform front end
     context: tuple = ()  # settings `context`: paths of the run-wide model's context
     custom_rules: tuple = ()  # custom_rules.CustomRule from --rules-dir: checks written as data
@@ -87,11 +89,9 @@ class _Linter:
             return
         span = finding.location.span
         if finding.rule_id == UNRESOLVED:
-            key = (finding.location.path, span, finding.message)
-            self.unresolved.setdefault(key, (finding, set()))[1].update(finding.rules)
+            self.unresolved.setdefault((finding.location.path, span, finding.message), (finding, set()))[1].update(finding.rules)
             return
-        key = (finding.rule_id, finding.location.path, span, finding.message)
-        self.findings.setdefault(key, finding)
+        self.findings.setdefault((finding.rule_id, finding.location.path, span, finding.message), finding)
 
     def merged_notes(self) -> list[Finding]:
         """One note per unresolved value, naming every rule that needed it."""
@@ -126,7 +126,7 @@ class _Linter:
             files = found.claimed.get(front.name)
             if not files:
                 continue
-            units = self.attempt(files[0].display, f"reading {front.name} files", lambda: list(front.read(files, run)))
+            units = self.attempt(files[0].display, f"reading {front.name} files", _read_all, front, files, run)
             for unit in units or ():
                 model = self.attempt(unit.display, "evaluation", unit.build)
                 if model is None:
@@ -171,3 +171,8 @@ class _Linter:
 
 def lint_paths(paths: list[str], options: Options | None = None, keep_models: bool = False) -> LintRun:
     return _Linter(options or Options(), keep_models).run(paths)
+
+
+def _read_all(front, files, run) -> list:
+    """Every unit a front end yields, so that a bug in the middle of its reading is caught in one place."""
+    return list(front.read(files, run))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from datetime import date
 from typing import Callable
 
 Validator = Callable[[object], str | None]  # None when valid, else what is wrong
@@ -34,12 +35,18 @@ def _cidr(value: object) -> str | None:
     return None if isinstance(value, str) else f"{value!r} is not a CIDR range"
 
 
-def _address(value: object) -> str | None:
-    try:
-        ipaddress.ip_address(str(value))
-    except ValueError:
-        return f"{value!r} is not an IP address"
-    return None
+def _parses(parse: Callable[[str], object], what: str) -> Validator:
+    """Valid when `parse` accepts the value's text."""
+    def validate(value: object) -> str | None:
+        try:
+            parse(str(value))
+        except ValueError:
+            return f"{value!r} is not {what}"
+        return None
+    return validate
+
+
+_address = _parses(ipaddress.ip_address, "an IP address")
 
 
 def _api_version(value: object) -> str | None:
@@ -52,14 +59,7 @@ def _cli_version(value: object) -> str | None:
     return None if isinstance(value, str) and re.fullmatch(r"\d+(\.\d+){1,3}", value) else f"{value!r} is not a version like 2.39.0"
 
 
-def _date(value: object) -> str | None:
-    from datetime import date
-
-    try:
-        date.fromisoformat(str(value))
-    except ValueError:
-        return f"{value!r} is not a YYYY-MM-DD date"
-    return None
+_date = _parses(date.fromisoformat, "a YYYY-MM-DD date")
 
 
 def _severity(value: object) -> str | None:

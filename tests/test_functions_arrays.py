@@ -9,7 +9,7 @@ import pytest
 from arm_eval import UNSET, defaults, evaluate, scope_for
 from arm_eval import shipped_budget
 from byocni_lint.evaluate.references import RuntimeObject
-from byocni_lint.evaluate.scope import Budget, LimitExceeded
+from byocni_lint.evaluate.scope import LimitExceeded
 from byocni_lint.model.values import Unknown
 
 UNKNOWN = {"u": UNSET}

@@ -5,7 +5,7 @@ import pytest
 
 from arm_eval import UNSET, evaluate, scope_for
 from arm_eval import shipped_budget
-from byocni_lint.evaluate.scope import Budget, LimitExceeded
+from byocni_lint.evaluate.scope import LimitExceeded
 from byocni_lint.model.values import Unknown
 
 DOGS = {"dogs": [

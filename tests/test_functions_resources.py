@@ -9,7 +9,7 @@ from arm_eval import UNSET, evaluate, scope_for
 from arm_eval import shipped_budget
 from byocni_lint.evaluate.deployment import TemplateInput, evaluate_template, new_scope
 from byocni_lint.evaluate.references import ReferenceResolver
-from byocni_lint.evaluate.scope import Budget, DeploymentContext, LimitExceeded
+from byocni_lint.evaluate.scope import DeploymentContext, LimitExceeded
 from byocni_lint.model.values import Unknown
 
 GROUP = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"

@@ -146,3 +146,13 @@ def test_readme_rules_table_lists_every_rule() -> None:
     start, end = text.index("<!-- rules-table:start -->"), text.index("<!-- rules-table:end -->")
     documented = set(re.findall(r"^\|\s*(BYO\d{3})\s*\|", text[start:end], flags=re.MULTILINE))
     assert documented == _rule_ids()
+
+
+def test_every_package_folder_ships_in_the_wheel() -> None:
+    """pyproject lists packages by name: a new front end's folder must be listed, or installs lack it."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(REPO).parts) for init in (REPO / "byocni_lint").rglob("__init__.py")}
+    assert found - listed == set()
+    assert {"byocni_lint.frontends", "byocni_lint.frontends.arm"} <= found

@@ -117,9 +117,16 @@ def test_gitlab_code_quality_issues(tmp_path):
 
 def test_statistics_counts_findings_per_rule():
     code, out, _ = cli(["--statistics", str(SEED)])
+    document = json.loads(cli(["--format", "json", str(SEED)])[1])
+    expected: dict[str, int] = {}
+    for finding in document["findings"]:
+        expected[finding["rule"]] = expected.get(finding["rule"], 0) + 1
     lines = out.splitlines()
-    assert re.match(r"^\s+2\s+BYO011\s+kubernetes-version-unsupported\s+warning$", lines[0]), lines
-    assert lines[-1] == "4 findings in 2 files."
+    shown = {match[2]: int(match[1]) for line in lines[:-1] for match in [re.match(r"^\s+(\d+)\s+(\w+)\s", line)]}
+    assert shown == expected and "BYO011" in shown
+    assert [int(line.split()[0]) for line in lines[:-1]] == sorted(shown.values(), reverse=True)
+    assert re.match(r"^\s+\d+\s+BYO011\s+kubernetes-version-unsupported\s+warning$", lines[0])
+    assert lines[-1] == f"{len(document['findings'])} findings in {document['summary']['files']} files."
     assert code == 0
 
 

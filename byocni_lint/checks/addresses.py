@@ -8,6 +8,7 @@ from byocni_lint.checks import check
 from byocni_lint.checks.context import CheckContext, and_list
 from byocni_lint.findings import Severity
 from byocni_lint.model import Cluster, Field, Model, VirtualNetwork
+from byocni_lint.model.spellings import DNS_SERVICE_IP, POD_CIDR, SERVICE_CIDR
 from byocni_lint.semantics.cidr import Network, overlapping, parse_address, parse_network
 
 
@@ -36,12 +37,11 @@ def _cluster_vnets(cluster: Cluster) -> list[VirtualNetwork]:
 
 @check("BYO003")
 def reserved_address_range(model: Model, ctx: CheckContext) -> None:
-    reserved = [parse_network(text) for text in ctx.params["reserved_ranges"]]
-    reserved = [network for network in reserved if network is not None]
+    reserved = [network for network in map(parse_network, ctx.params["reserved_ranges"]) if network is not None]
     listing = and_list(reserved)
     for cluster in model.clusters:
-        candidates = [("serviceCidr", f) for f in cluster.service_cidr_fields()] + \
-                     [("podCidr", f) for f in cluster.pod_cidr_fields() if cluster.uses_pod_cidr]
+        candidates = [(ctx.spell(SERVICE_CIDR), f) for f in cluster.service_cidr_fields()] + \
+                     [(ctx.spell(POD_CIDR), f) for f in cluster.pod_cidr_fields() if cluster.uses_pod_cidr]
         for subnet in cluster.node_subnets():
             candidates += [(f"address prefix of node subnet {subnet.name}", f) for f in subnet.address_prefixes]
         for vnet in _cluster_vnets(cluster):
@@ -55,9 +55,6 @@ def reserved_address_range(model: Model, ctx: CheckContext) -> None:
                              cluster, key=f"{label}|{network}")
 
 
-SERVICE_CIDR = "properties.networkProfile.serviceCidr"
-POD_CIDR = "properties.networkProfile.podCidr"
-DNS_SERVICE_IP = "properties.networkProfile.dnsServiceIP"
 
 
 def _label(ctx: CheckContext, field: Field, property_path: str) -> str:
@@ -89,10 +86,10 @@ def address_ranges_conflict(model: Model, ctx: CheckContext) -> None:
                                     f"{users} and nodes would share addresses",
                              cluster, key=f"{setting}|subnet", fix=f"set {ctx.spell(setting)} to a range outside the subnet")
                     continue
-                hits = [(v, n) for v, n in vnet_ranges if overlapping(network, [n])]
-                if hits:
-                    vnet, prefix = hits[0]
-                    ctx.fail(field, f"{label} {network} overlaps the address space of VNet {vnet.name} ({prefix}); "
+                vnet_hits = [(v, n) for v, n in vnet_ranges if overlapping(network, [n])]
+                if vnet_hits:
+                    network_space, prefix = vnet_hits[0]
+                    ctx.fail(field, f"{label} {network} overlaps the address space of VNet {network_space.name} ({prefix}); "
                                     "traffic to that part of the VNet would be routed inside the cluster",
                              cluster, Severity.WARNING, key=f"{setting}|vnet",
                              fix=f"set {ctx.spell(setting)} to a range outside the VNet")

@@ -133,10 +133,9 @@ def _virtual_network(model: Model, subnet: Subnet, nodes: tuple[Network, ...]) -
 def delegated_node_subnet(model: Model, ctx: CheckContext) -> None:
     for cluster, subnets in _byocni_clusters(model, ctx):
         for subnet in subnets:
+            if subnet.unknown_delegations is not None:
+                ctx.unknown(subnet.unknown_delegations, _reported(subnet, cluster), "delegations")
             for delegation in subnet.delegations:
-                if not delegation.known and delegation.property_path.endswith("delegations"):
-                    ctx.unknown(delegation, _reported(subnet, cluster), "delegations")
-                    continue
                 if delegation.text():
                     service = delegation.text()
                 elif delegation.present and not delegation.known:
@@ -144,9 +143,9 @@ def delegated_node_subnet(model: Model, ctx: CheckContext) -> None:
                 else:
                     service = "a service it does not name"
                 ctx.fail(delegation, f"node subnet {subnet.name} is delegated to {service}; a BYOCNI node pool's "
-                                     "subnet can't be delegated: remove the delegation (API Server VNet Integration "
-                                     "needs a separate delegated subnet)",
-                         _reported(subnet, cluster), key=f"delegation|{delegation.text() or ''}")
+                                     "subnet can't be delegated",
+                         _reported(subnet, cluster), key=f"delegation|{delegation.text() or ''}",
+                         fix="remove the delegation (API Server VNet Integration needs a separate delegated subnet)")
 
 
 # --- NSG evaluation -------------------------------------------------------------------------------

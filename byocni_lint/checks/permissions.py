@@ -68,7 +68,8 @@ def _resolve_role(assignment: RoleAssignment, model: Model) -> _Role:
 
 
 def _custom_role(definition: RoleDefinition, guid: str) -> _Role:
-    name = definition.role_name.text() if definition.role_name and definition.role_name.text() else f"custom role {guid}"
+    written = definition.role_name.text() if definition.role_name is not None else None
+    name = written or f"custom role {guid}"
     if definition.unresolved is not None:
         return _Role(name, False, unresolved=definition.unresolved, conditional=definition.conditional)
     blocks = tuple(rbac.RolePermissions(guid, name, _texts(block.actions), _texts(block.not_actions),
@@ -102,7 +103,7 @@ class _Grant:
     def undecided(self) -> tuple[Field, str]:
         """The first unknown that keeps this assignment from deciding, and what it stands for."""
         assignment = self.assignment
-        if self.to_cluster is None:
+        if self.to_cluster is None and assignment.principal_id is not None:
             return assignment.principal_id, "principalId"
         if self.role.unresolved is not None:
             return self.role.unresolved, "role"
@@ -235,7 +236,7 @@ def _report_missing(ctx: CheckContext, cluster: Cluster, identity: ClusterIdenti
                  f"{who} holds {names} on a scope covering node subnet {node_subnet.label}, which does not grant "
                  f"{lacking}", first, key=f"role|{node_subnet.id}", fix=fix)
     elif elsewhere:
-        held = ", ".join(dict.fromkeys(f"{grant.role.name} on {_short_scope(grant.assignment.scope)}"
+        held = ", ".join(dict.fromkeys(f"{grant.role.name} on {_short_scope(str(grant.assignment.scope))}"
                                        for grant in elsewhere))
         ctx.fail(at_identity, f"{who} holds {held}, which does not cover node subnet {node_subnet.label}, so it "
                               f"lacks {lacking} there", cluster, key=f"scope|{node_subnet.id}", fix=fix)

@@ -6,7 +6,7 @@ from byocni_lint.checks.context import CheckContext
 from byocni_lint.findings import Severity
 from byocni_lint.model import Field, Model
 from byocni_lint.model.spellings import NETWORK_PLUGIN, POD_CIDR, POD_CIDRS
-from byocni_lint.semantics.apiversion import parse_api_version
+from byocni_lint.semantics.apiversion import api_version_param, parse_api_version
 
 
 def _lower(field: Field | None) -> str | None:
@@ -62,7 +62,7 @@ def missing_pod_cidr(model: Model, ctx: CheckContext) -> None:
         if unknown is not None:
             ctx.unknown(unknown, cluster, ctx.name(unknown))
             continue
-        ctx.fail(cluster.network_plugin, f"{ctx.spell(NETWORK_PLUGIN)} 'none' without {ctx.spell(POD_CIDR)} or "
+        ctx.fail(cluster.network_plugin or cluster.location, f"{ctx.spell(NETWORK_PLUGIN)} 'none' without {ctx.spell(POD_CIDR)} or "
                                          f"{ctx.spell(POD_CIDRS)}: the Azure BYOCNI article says to give the pod range "
                                          "your CNI will use", cluster,
                  fix=f"set {ctx.spell(POD_CIDR)} (e.g. 192.168.0.0/16)")
@@ -70,8 +70,8 @@ def missing_pod_cidr(model: Model, ctx: CheckContext) -> None:
 
 @check("BYO012")
 def docker_bridge_cidr_deprecated(model: Model, ctx: CheckContext) -> None:
-    removed_stable = parse_api_version(str(ctx.params["removed_in_stable"]))
-    removed_preview = parse_api_version(str(ctx.params["removed_in_preview"]))
+    removed_stable = api_version_param(ctx.params["removed_in_stable"])
+    removed_preview = api_version_param(ctx.params["removed_in_preview"])
     for cluster in model.clusters:
         bridge = cluster.docker_bridge_cidr
         if bridge is None or not bridge.present or not bridge.known or bridge.value == "":

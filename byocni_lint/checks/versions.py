@@ -1,4 +1,5 @@
-"""Version rules: the managedClusters API version (BYO001) and the Kubernetes version (BYO011)."""
+"""Version rules: the managedClusters API version (BYO001), the Azure CLI version (BYO002) and the
+Kubernetes version (BYO011)."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,14 +8,14 @@ from byocni_lint.checks import check
 from byocni_lint.checks.context import CheckContext
 from byocni_lint.model import Model
 from byocni_lint.model.spellings import NETWORK_PLUGIN
-from byocni_lint.semantics.apiversion import at_least, parse_api_version
+from byocni_lint.semantics.apiversion import api_version_param, at_least, parse_api_version
 from byocni_lint.semantics.kubernetes import minor_of
 
 
 @check("BYO001")
 def api_version_too_old(model: Model, ctx: CheckContext) -> None:
-    min_stable = parse_api_version(str(ctx.params["min_stable"]))
-    min_preview = parse_api_version(str(ctx.params["min_preview"]))
+    min_stable = api_version_param(ctx.params["min_stable"])
+    min_preview = api_version_param(ctx.params["min_preview"])
     for cluster in model.clusters:
         api = cluster.api_version
         if api is None:
@@ -36,10 +37,33 @@ def api_version_too_old(model: Model, ctx: CheckContext) -> None:
                       f"{min_stable} or later (preview: {min_preview} or later)", cluster, fix=f"use {needed} or newer")
 
 
+@check("BYO002")
+def azure_cli_too_old(model: Model, ctx: CheckContext) -> None:
+    minimum = str(ctx.params["min_cli_version"])
+    for cluster in model.clusters:
+        pin = cluster.cli_version
+        if pin is None or not cluster.is_byocni:
+            continue
+        if not pin.known:
+            ctx.unknown(pin, cluster, f"the Azure CLI version ({pin.property_path})")
+            continue
+        version = _cli_version(str(pin.value))
+        if version is None or version >= _cli_version(minimum):  # type: ignore[operator]
+            continue
+        ctx.fail(pin, f"Azure CLI {pin.value} ({pin.property_path}) is older than {minimum}, the first "
+                      f"release whose `az aks create` accepts --network-plugin none", cluster,
+                 fix=f"use Azure CLI {minimum} or later")
+
+
+def _cli_version(text: str) -> tuple[int, ...] | None:
+    parts = text.strip().lstrip("v").split(".")
+    digits = [part for part in parts if part.isdigit()]
+    return tuple(int(part) for part in digits) + (0,) * (3 - len(digits)) if len(digits) == len(parts) else None
+
+
 @check("BYO011")
 def kubernetes_version_unsupported(model: Model, ctx: CheckContext) -> None:
-    calendar = sorted(((minor_of(str(entry["minor"])), entry) for entry in ctx.params["calendar"]),
-                      key=lambda item: item[0])
+    calendar = sorted(((_calendar_minor(entry), entry) for entry in ctx.params["calendar"]), key=lambda item: item[0])
     oldest = calendar[0][0] if calendar else None
     for cluster in model.clusters:
         version = cluster.kubernetes_version
@@ -80,3 +104,11 @@ def _end_of_life(entry: dict, lts: bool) -> date:
 
 def _minor_text(minor: tuple[int, int]) -> str:
     return f"{minor[0]}.{minor[1]}"
+
+
+def _calendar_minor(entry: dict) -> tuple[int, int]:
+    """A calendar row's minor; the rulebook has validated it, so it always parses."""
+    minor = minor_of(str(entry["minor"]))
+    if minor is None:
+        raise ValueError(f"calendar minor {entry['minor']!r}")
+    return minor

@@ -33,15 +33,16 @@ def located(value: object, source: Source, start: int, end: int) -> object:
 def located_dict(items: dict, source: Source, start: int, end: int,
                  scalar_spans: dict | None = None) -> JDict:
     """An object node; `scalar_spans` maps keys of boolean/null/unknown members to their (start, end)."""
-    node = JDict(items)
-    node.source, node.start, node.end = source, start, end
-    node.scalar_spans = dict(scalar_spans or {})
-    return node
+    return _container(JDict(items), source, start, end, scalar_spans)
 
 
 def located_list(items: list, source: Source, start: int, end: int,
                  scalar_spans: dict | None = None) -> JList:
-    node = JList(items)
+    """An array node; `scalar_spans` maps indexes of boolean/null/unknown items to their (start, end)."""
+    return _container(JList(items), source, start, end, scalar_spans)
+
+
+def _container(node, source: Source, start: int, end: int, scalar_spans: dict | None):
     node.source, node.start, node.end = source, start, end
     node.scalar_spans = dict(scalar_spans or {})
     return node
@@ -53,7 +54,7 @@ def set_member(container: JDict | JList, key: object, value: object, start: int,
     if isinstance(container, JList) and isinstance(key, int) and key == len(container):
         container.append(value)
     else:
-        container[key] = value  # type: ignore[index]
+        container[key] = value  # type: ignore[index,call-overload]
     if value is None or isinstance(value, (bool, Unknown)):
         container.scalar_spans[key] = (start, end)
 

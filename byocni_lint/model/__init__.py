@@ -8,6 +8,7 @@ here, once, so rules compare plain strings and never re-parse IDs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable
 
 from byocni_lint.model.ids import normalize_id, provider_suffix
@@ -88,6 +89,7 @@ def _field(container: object, key: object, prop: str, parent: "Field | Location"
     fallback = (lambda: parent.location) if isinstance(parent, Field) else (lambda: parent)
     if isinstance(container, Unknown):
         return Field(container.child(key), property_path=prop, resolve=lambda: (fallback(), None))
+    actual: object
     if isinstance(container, dict):
         actual = property_name(container, str(key))
         value = container.get(actual) if actual is not None else None
@@ -133,9 +135,12 @@ def field_at(root: object, path: str, fallback: Location) -> Field:
         current = _field(container, key, ".".join(walked), current)
         container = current.value
         if container is None:
-            parent = current
-            return Field(None, property_path=path, resolve=lambda: (parent.location, None))
+            return Field(None, property_path=path, resolve=partial(_at_field, current))
     return current if isinstance(current, Field) else Field(root, fallback, None, "")
+
+
+def _at_field(field: "Field") -> tuple[Location, Location | None]:
+    return field.location, None
 
 
 def id_of(value: object) -> str | None:
@@ -196,6 +201,9 @@ class Cluster(Resource):
     """Principal IDs written for the control-plane identity (`identity.principalId`, `principalId` under a
     `userAssignedIdentities` key): exported templates carry them, and an assignment may reuse the value."""
     pools: list[AgentPool] = field(default_factory=list)
+    cli_version: Field | None = None
+    """The Azure CLI version that runs the `az aks create` declaring this cluster (a pin in a workflow,
+    image tag or pip install, located there), for BYO002; None when nothing pins it."""
 
     @property
     def is_byocni(self) -> bool:
@@ -256,8 +264,8 @@ def _single_and_plural(single: Field | None, plural: Field | None) -> list[Field
 class Subnet(Resource):
     """A subnet, however declared (inline in its VNet or as a child resource), merged by ID."""
     address_prefixes: list[Field] = field(default_factory=list)
-    delegations: list[Field] = field(default_factory=list)  # each: the delegation's serviceName, or
-    # the whole `delegations` list when it is unknown (then it is not known whether there are any)
+    delegations: list[Field] = field(default_factory=list)  # each delegation's service name
+    unknown_delegations: Field | None = None  # the list as a whole is unknown: whether there are any is too
     nsg_id: Field | None = None
     route_table_id: Field | None = None
     nat_gateway_id: Field | None = None

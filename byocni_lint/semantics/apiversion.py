@@ -41,6 +41,14 @@ def parse_api_version(text: object) -> ApiVersion | None:
     return ApiVersion(day, (match.group(4) or "").lower())
 
 
+def api_version_param(text: object) -> ApiVersion:
+    """A threshold from a rule's params, which the rulebook has already validated as an api-version."""
+    version = parse_api_version(text)
+    if version is None:
+        raise ValueError(f"{text!r} is not an api-version")
+    return version
+
+
 def at_least(version: ApiVersion, min_stable: ApiVersion, min_preview: ApiVersion) -> bool:
     """Whether `version` is at or past the first version of its own channel that has a feature."""
     threshold = min_preview if version.is_preview else min_stable

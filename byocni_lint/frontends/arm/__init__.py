@@ -13,7 +13,6 @@ from byocni_lint.frontends import ClaimedFile, Unit
 from byocni_lint.load.files import head
 
 if TYPE_CHECKING:
-    from byocni_lint.frontends.arm.documents import Document
     from byocni_lint.frontends.run import Run
 
 SUFFIXES = (".json", ".jsonc")

@@ -73,7 +73,7 @@ class ArmReader:
         override = self._override_parameters()
         plans: dict[Path, list[Document | None]] = {}
         for key, (path, _) in templates.items():
-            plans[key] = [override] if override else self._paired(path) or [None]
+            plans[key] = [override] if override else self._plans(path)
         if not override:
             self._add_templates_of_orphans(orphans, templates, plans)
         for key, (path, document) in templates.items():
@@ -101,6 +101,10 @@ class ArmReader:
                              "(its $schema does not end in deploymentParameters.json#)", Location(named))
             return None
         return document
+
+    def _plans(self, template: Path) -> list[Document | None]:
+        """One evaluation per paired parameters file, or one on the template's own defaults."""
+        return list(self._paired(template)) or [None]
 
     def _paired(self, template: Path) -> list[Document]:
         paired = []

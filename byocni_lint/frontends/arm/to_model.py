@@ -207,6 +207,7 @@ class _Builder:
             id=subnet_id, name=name, kind="subnets", location=where, conditional=conditional,
             address_prefixes=_list_fields(body, ("properties.addressPrefix", "properties.addressPrefixes"), where),
             delegations=_delegations(properties, where),
+            unknown_delegations=_unknown_list(properties, "delegations", where),
             nsg_id=field_at(properties, "networkSecurityGroup.id", where),
             route_table_id=field_at(properties, "routeTable.id", where),
             nat_gateway_id=field_at(properties, "natGateway.id", where),
@@ -230,8 +231,7 @@ class _Builder:
         body, where = instance.body, _where(instance)
         group = NetworkSecurityGroup(**self._base(instance))
         listed = field_at(body, "properties.securityRules", where)
-        if listed.present and not listed.known:
-            group.unknown_rules = listed
+        group.unknown_rules = _unknown_list(body, "properties.securityRules", where)
         for rule in listed.items():
             group.rules.append(_security_rule(rule.value, rule.location, instance.conditional))
         self.model.nsgs[_key(instance)] = group
@@ -310,6 +310,7 @@ def _merge_subnet(into: Subnet, other: Subnet) -> None:
     """The same subnet declared twice (inline and as a child resource): keep every fact either gives."""
     into.address_prefixes = into.address_prefixes or other.address_prefixes
     into.delegations = into.delegations or other.delegations
+    into.unknown_delegations = into.unknown_delegations or other.unknown_delegations
     for name in ("nsg_id", "route_table_id", "nat_gateway_id"):
         mine = getattr(into, name)
         if mine is None or not mine.present:
@@ -319,9 +320,14 @@ def _merge_subnet(into: Subnet, other: Subnet) -> None:
 
 def _delegations(properties: object, where: Location) -> list[Field]:
     listed = field_at(properties, "delegations", where)
-    if listed.present and not listed.known:
-        return [listed]
     return [field_at(item.value, "properties.serviceName", item.location) for item in listed.items()]
+
+
+def _unknown_list(container: object, key: str, where: Location) -> Field | None:
+    """A list property written as one unresolvable value: what it holds (any delegations? which rules?)
+    is unknown, which the rules must say rather than read it as empty."""
+    listed = field_at(container, key, where)
+    return listed if listed.present and not listed.known else None
 
 
 def _named_properties(body: object) -> tuple[str, object]:
