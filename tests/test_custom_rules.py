@@ -94,3 +94,13 @@ def test_absent_and_present(tmp_path):
     assert code == 1 and ": ORG010 clusters must not set dockerBridgeCidr" in out
     code, out, _ = cli(["--rules-dir", tmp_path, "--select", "ORG", TEMPLATES / "compliant.json"])
     assert code == 0 and "no findings" in out
+
+
+def test_the_same_rules_run_on_bicep():
+    """The rule queries the ARM-shaped body, so the Bicep front end's resources are judged the same way,
+    located in the .bicep file."""
+    code, out, _ = cli(["--rules-dir", RULES, "--select", "ORG", TEMPLATES / "violating.bicep"])
+    assert code == 1
+    assert "fixtures/custom-rules/templates/violating.bicep:22:16: ORG001 podCidr must lie inside 100.64.0.0/10" in out
+    assert "violating.bicep:11:24: ORG002 " in out
+    assert "(1 Bicep file)" in out
