@@ -83,6 +83,8 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
               help="Report only findings that are not in this baseline.")
 @click.option("--rules-dir", type=click.Path(file_okay=False, exists=True), metavar="DIR",
               help="Also run the custom rules (YAML) in this folder.")
+@click.option("--stdin-filename", metavar="NAME",
+              help="With PATH '-': the name of the file read from standard input (its format and where findings point).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
               help="Use this settings file instead of finding one above each path.")
 @click.option("--isolated", is_flag=True, help="Ignore every settings file.")
@@ -170,7 +172,12 @@ def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, colo
         _check_writable(output)
     from byocni_lint.configured_run import lint_with_settings
 
-    run, fail_on = lint_with_settings(list(paths) or ["."], options, fail_on, report, keep_models=fmt == "model")
+    from byocni_lint.stdin import stdin_as_file
+
+    with stdin_as_file(list(paths) or ["."], report["stdin_filename"]) as (lint_list, rename):
+        run, fail_on = lint_with_settings(lint_list, options, fail_on, report, keep_models=fmt == "model")
+        if run is not None:
+            run.findings = [rename(finding) for finding in run.findings]
     if run is None:
         return EXIT_CLEAN  # --show-settings printed them
     if run.missing_paths:

@@ -67,7 +67,10 @@ def _groups(paths: list[str], report: dict, rulebook: dict) -> list[tuple[Settin
         return [(load_settings(Path(report["config_file"]), rulebook), paths)]
     by_file: dict[Path | None, list[str]] = {}
     for path in paths:
-        found = find_settings_file(Path(path)) if Path(path).exists() else None
+        probe = Path(path)
+        if report.get("stdin_filename") and probe.parent.name.startswith("byocni-lint-stdin-"):
+            probe = Path(report["stdin_filename"]).absolute()  # standard input: the settings of the file it stands for
+        found = find_settings_file(probe) if probe.exists() or probe.parent.exists() else None
         by_file.setdefault(found, []).append(path)
     return [(load_settings(source, rulebook) if source else Settings(), group) for source, group in by_file.items()]
 
