@@ -76,6 +76,7 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
               help="Folder that sarif/github/gitlab paths are relative to (default: the git top level).")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
 @click.option("--quiet", "-q", is_flag=True, help="Text output: the findings only, no summary line.")
+@click.option("--verbose", "-v", is_flag=True, help="Say on stderr which files were read, as what, and what was skipped.")
 @click.option("--show-suppressed", is_flag=True, help="Text output: list suppressed findings too, with their reasons.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
               help="Record today's findings in FILE (by fingerprint, not line) and exit 0.")
@@ -184,6 +185,11 @@ def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, colo
         raise click.BadParameter(f"no such file or folder: {', '.join(run.missing_paths)}", param_hint="PATHS")
     for named in run.unsupported:
         click.echo(f"byocni-lint: not a supported input: {named}; byocni-lint reads {supported_inputs()}", err=True)
+    if report["verbose"]:
+        for display, kind in run.read.items():
+            click.echo(f"byocni-lint: read {display} as {kind}", err=True)
+        for suffix, count in run.skipped.items():
+            click.echo(f"byocni-lint: skipped {count} {suffix} file{'s' if count != 1 else ''} no front end reads", err=True)
     findings, baselined = _apply_baseline(run.findings, report)
     if report["write_baseline"]:
         from byocni_lint.baseline import write_baseline

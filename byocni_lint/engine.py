@@ -49,6 +49,7 @@ class LintRun:
     unsupported: list[str] = field(default_factory=list)  # named files that no front end reads
     clusters: int = 0  # BYOCNI clusters found
     models: list = field(default_factory=list)  # kept only when asked (--format model)
+    read: dict[str, str] = field(default_factory=dict)  # display path -> kind it was read as (--verbose)
 
 
 def selected(rule_id: str, options: Options) -> bool:
@@ -107,10 +108,9 @@ class _Linter:
         from byocni_lint.discover import discover
         from byocni_lint.frontends import frontends
         from byocni_lint.frontends.run import Run
-
-        fronts = frontends()
         from byocni_lint.suppress import Suppressions
 
+        fronts = frontends()
         found = discover(paths, fronts, self.options.path_filter)
         run = Run(self.rulebook, self.options, self.add, self.attempt)
         run.suppressions = Suppressions()
@@ -146,7 +146,7 @@ class _Linter:
                            if selected(f.rule_id, self.options)), key=Finding.sort_key)
         return LintRun(findings, self.rules_run(), sum(kinds.values()) + len(unreadable), found.missing,
                        self.internal_errors, dict(kinds), found.skipped_by_suffix(),
-                       [*found.unsupported, *run.unsupported], clusters, models)
+                       [*found.unsupported, *run.unsupported], clusters, models, dict(sorted(run.kinds.items())))
 
     def check(self, model, display: str) -> None:
         from byocni_lint.checks.context import CheckContext

@@ -135,3 +135,22 @@ def test_quiet_prints_findings_without_the_summary():
     assert code == 1
     assert out.strip() and all(": BYO" in line for line in out.splitlines())
     assert "Linted" not in out
+
+
+def test_verbose_says_what_was_read_as_what_and_what_was_skipped():
+    code, out, err = cli(["--verbose", "fixtures/seed"])
+    lines = err.splitlines()
+    assert "byocni-lint: read fixtures/seed/azuredeploy.json as ARM template" in lines
+    assert "byocni-lint: read fixtures/seed/main.bicep as Bicep file" in lines
+    assert "byocni-lint: skipped 1 .md file no front end reads" in lines
+    assert "byocni-lint:" not in out, "stdout stays the report"
+
+
+def test_sarif_related_location_for_a_value_set_in_the_parameters_file(assert_valid_sarif):
+    paired = REPO / "fixtures" / "foundation" / "values" / "paired"
+    code, out, _ = cli(["--format", "sarif", "--select", "BYO003", str(paired)])
+    (result,) = [r for r in assert_valid_sarif(out)["runs"][0]["results"] if r["ruleId"] == "BYO003"]
+    (related,) = result["relatedLocations"]
+    assert related["message"] == {"text": "value set here"}
+    assert related["physicalLocation"]["artifactLocation"]["uri"].endswith("paired/aks.parameters.json")
+    assert related["physicalLocation"]["region"]["startLine"] == 9
