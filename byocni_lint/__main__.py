@@ -1,3 +1,3 @@
-from byocni_lint.cli import main
+from byocni_lint.entry import main
 
 main()

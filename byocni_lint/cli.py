@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from byocni_lint import __version__
+from byocni_lint.entry import INTERRUPTED
 from byocni_lint.rulebook import RulebookError
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
 
 
 def _split_ids(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -108,6 +114,9 @@ def cli(paths, fmt, output, fail_on, parameters, bicep, no_bicep_cli, select, ig
     except RulebookError as exc:  # a bad rule file or parameter: the user's to fix, so no traceback
         click.echo(f"byocni-lint: error: {exc}", err=True)
         code = EXIT_ERROR
+    except KeyboardInterrupt:
+        click.echo(INTERRUPTED, err=True, nl=False)
+        code = EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the promise is exit 2, never a traceback on stdout
         if debug:
             import traceback
@@ -168,7 +177,8 @@ def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, colo
                       parameters=parameters, today=day, debug=debug, check_installed_cli=check_installed_cli,
                       bicep=compiler[0], no_bicep_cli=compiler[1], custom_rules=tuple(custom))
     if parameters and not Path(parameters).is_file():
-        raise click.BadParameter(f"no such parameters file: {parameters}", param_hint="--parameters")
+        what = "not a regular file" if os.path.lexists(parameters) else "no such parameters file"
+        raise click.BadParameter(f"{what}: {parameters}", param_hint="--parameters")
     if output:
         _check_writable(output)
     from byocni_lint.configured_run import lint_with_settings
@@ -185,6 +195,9 @@ def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, colo
         raise click.BadParameter(f"no such file or folder: {', '.join(run.missing_paths)}", param_hint="PATHS")
     for named in run.unsupported:
         click.echo(f"byocni-lint: not a supported input: {named}; byocni-lint reads {supported_inputs()}", err=True)
+    if output and _is_input(Path(output), run.files_read):
+        raise click.BadParameter(f"{output} is one of the files being linted; it is not overwritten",
+                                 param_hint="--output")
     if report["verbose"]:
         for display, kind in run.read.items():
             click.echo(f"byocni-lint: read {display} as {kind}", err=True)
@@ -203,12 +216,14 @@ def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, colo
     text = _report(fmt, result, report, _use_color(color, fmt, output))
     if output:
         try:
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
+            _write_whole(Path(output), text + "\n")
         except OSError as exc:
             raise click.UsageError(f"cannot write --output {output}: {exc.strerror or exc}") from None
     else:
-        click.echo(text, color=_use_color(color, fmt, output))
+        try:
+            click.echo(text, color=_use_color(color, fmt, output))
+        except BrokenPipeError:  # the reader left (`| head -1`): nothing more to say, and no complaint
+            _silence_stdout()
     if run.unsupported and not run.files_linted:
         return EXIT_ERROR  # asked to lint only files we cannot read: a usage error, never a pass
     for problem in run.internal_errors:
@@ -265,8 +280,43 @@ def _report(fmt: str, result, report: dict, color: bool) -> str:
     return render(fmt, result, base_dir=base_dir)
 
 
+def _is_input(output: Path, inputs: frozenset) -> bool:
+    """Whether `output` is (or is a link to, or another name of) a file the run read."""
+    resolved = output.resolve()
+    if resolved in inputs:
+        return True
+    try:
+        return output.exists() and any(path.exists() and os.path.samefile(output, path) for path in inputs)
+    except OSError:
+        return False
+
+
+def _write_whole(output: Path, text: str) -> None:
+    """The report appears complete or not at all: written beside the target, then renamed over it, so a
+    failure never leaves a partial or empty report where the last good one was."""
+    import tempfile
+
+    data = text.encode("utf-8", "backslashreplace")
+    handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or None)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, output)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit does not raise BrokenPipeError again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main() -> None:
-    """Console entry point: click's usage errors become one line on stderr and exit code 2."""
+    """Console entry point: click's usage errors become one line on stderr and exit code 2; Ctrl-C is
+    one line and exit 130, as shells report an interrupted command."""
     try:
         code = cli.main(prog_name="byocni-lint", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -274,7 +324,7 @@ def main() -> None:
     except click.UsageError as exc:
         click.echo(f"byocni-lint: error: {exc.format_message()}", err=True)
         code = EXIT_ERROR
-    except click.Abort:
-        click.echo("byocni-lint: aborted", err=True)
-        code = EXIT_ERROR
+    except (click.Abort, KeyboardInterrupt):
+        click.echo(INTERRUPTED, err=True, nl=False)
+        code = EXIT_INTERRUPTED
     sys.exit(code or 0)

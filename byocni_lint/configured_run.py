@@ -46,6 +46,7 @@ def lint_with_settings(paths: list[str], options, fail_on: str | None, report: d
         unsupported=[u for run in runs for u in run.unsupported],
         clusters=sum(run.clusters for run in runs),
         models=[m for run in runs for m in run.models],
+        files_read=frozenset().union(*(run.files_read for run in runs)),
         read={k: v for run in runs for k, v in run.read.items()},
     )
     chosen = fail_on or next((s.fail_on for s, _ in groups if s.fail_on), None) or "error"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from byocni_lint.frontends import ClaimedFile, FrontEnd
+from byocni_lint.load.files import resolved
 
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 _VISIBLE_HIDDEN_DIRS = frozenset({".github"})
@@ -41,9 +42,9 @@ def discover(paths: list[str], frontends: list[FrontEnd], path_filter=None) -> D
     folders = []
     for given in paths:  # named files first: one also found under a named folder is still "named"
         path = Path(given)
-        if path.is_dir():
+        if _is(path.is_dir):
             folders.append(path)
-        elif path.exists() or path.is_symlink():
+        elif _named(path):
             if path_filter is not None and path_filter.excluded(path):
                 continue
             _offer(path, given, True, frontends, result, seen)
@@ -59,10 +60,7 @@ def discover(paths: list[str], frontends: list[FrontEnd], path_filter=None) -> D
 
 def _offer(path: Path, display: str, explicit: bool, frontends: list[FrontEnd], result: Discovery,
            seen: set[Path]) -> None:
-    try:
-        key = path.resolve()
-    except (OSError, RuntimeError, ValueError):
-        key = path.absolute()
+    key = resolved(path)
     if key in seen:
         return
     seen.add(key)
@@ -89,6 +87,26 @@ def _walk(root: Path, result: Discovery, path_filter=None):
             if path_filter is not None and path_filter.excluded(path, walking=True):
                 continue
             yield path, os.path.normpath(str(path))
+
+
+def _is(test) -> bool:
+    """A path test that treats a path the system refuses (a name too long, a NUL) as "no"."""
+    try:
+        return bool(test())
+    except (OSError, ValueError):
+        return False
+
+
+def _named(path: Path) -> bool:
+    """Whether a named path is there to be offered: anything but "no such file", so that a symlink loop,
+    a name too long or a permission error reaches a front end, which reports it located (BYO900)."""
+    try:
+        path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except (OSError, ValueError):
+        return True
+    return True
 
 
 def _visit(name: str) -> bool:

@@ -49,6 +49,7 @@ class LintRun:
     unsupported: list[str] = field(default_factory=list)  # named files that no front end reads
     clusters: int = 0  # BYOCNI clusters found
     models: list = field(default_factory=list)  # kept only when asked (--format model)
+    files_read: frozenset = frozenset()  # resolved paths of every file read, which --output must not be
     read: dict[str, str] = field(default_factory=dict)  # display path -> kind it was read as (--verbose)
 
 
@@ -109,11 +110,13 @@ class _Linter:
         from byocni_lint.frontends import frontends
         from byocni_lint.frontends.run import Run
         from byocni_lint.suppress import Suppressions
+        from byocni_lint.load.files import linted_roots
 
         fronts = frontends()
         found = discover(paths, fronts, self.options.path_filter)
         run = Run(self.rulebook, self.options, self.add, self.attempt)
         run.suppressions = Suppressions()
+        run.roots = linted_roots(paths)
         for folder in found.unreadable_folders:
             from byocni_lint.findings import Location
 
@@ -146,13 +149,15 @@ class _Linter:
                            if selected(f.rule_id, self.options)), key=Finding.sort_key)
         return LintRun(findings, self.rules_run(), sum(kinds.values()) + len(unreadable), found.missing,
                        self.internal_errors, dict(kinds), found.skipped_by_suffix(),
-                       [*found.unsupported, *run.unsupported], clusters, models, dict(sorted(run.kinds.items())))
+                       [*found.unsupported, *run.unsupported], clusters, models,
+                       frozenset(run.files_read), dict(sorted(run.kinds.items())))
 
     def check(self, model, display: str) -> None:
         from byocni_lint.checks.context import CheckContext
 
         for rule_id, check_function in self.checks.items():
-            context = CheckContext(self.rulebook[rule_id], self.options.today, model.format)
+            context = CheckContext(self.rulebook[rule_id], self.options.today, model.format,
+                                   limits=self.rulebook["BYO903"].params)
             self.attempt(display, rule_id, check_function, model, context)
             for finding in context.findings:
                 self.add(finding)
@@ -160,8 +165,14 @@ class _Linter:
     def attempt(self, path: str, stage: str, function, *args):
         """Run one stage for one file; a bug met there must not stop the other files and rules, so it is
         recorded (the CLI reports it and exits 2) unless --debug asks for the traceback."""
+        from byocni_lint.checks.context import CheckLimitExceeded
+
         try:
             return function(*args)
+        except CheckLimitExceeded as exc:
+            self.add(Finding("BYO903", self.rulebook["BYO903"].severity, str(exc), exc.location,
+                             fingerprint_key=str(exc)))
+            return None
         except Exception as exc:  # noqa: BLE001 - anything here is our bug: recorded, never silent
             if self.options.debug:
                 raise

@@ -92,23 +92,38 @@ def load_rulebook(directory: Path | None = None) -> dict[str, RuleSpec]:
     return specs
 
 
+_MAX_CACHE_BYTES = 1_000_000  # the shipped rules' cache is about 60 KB
+
+
 def _read_rule_files(files: list[Path]) -> list[object]:
-    """The parsed rule files, through a JSON cache keyed by their names, sizes and times.
+    """The parsed rule files, through a JSON cache keyed by their paths and contents.
 
     The linter runs on every commit: importing and running a YAML parser for sixteen small files
     costs about as much as starting Python, so, like ruff and pre-commit, it keeps a cache (under
-    $XDG_CACHE_HOME or ~/.cache) and reads YAML only when a rule file changed.
+    $XDG_CACHE_HOME or ~/.cache) and reads YAML only when a rule file changed. CI may restore a shared
+    ~/.cache, so the cache is never trusted: it is read as a bounded regular file (a FIFO cannot hang
+    the run), and used only if it has the shape of these rule files and agrees with their texts on
+    every rule's id and severity (a forged cache cannot turn errors into notes); otherwise it is rebuilt.
     """
     import json
     import os
     import zlib  # two 32-bit checksums make a 64-bit key; hashlib alone costs milliseconds to import
 
-    listing = "".join(f"{path.resolve()}|{path.stat().st_size}|{path.stat().st_mtime_ns}\n" for path in files).encode()
+    from byocni_lint.load.files import FileProblem, read_bytes
+
+    try:
+        texts = [path.read_text(encoding="utf-8") for path in files]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulebookError(f"cannot read the rule files: {exc}") from exc
+    listing = "".join(f"{path.resolve()}|{zlib.crc32(text.encode())}|{len(text)}\n"
+                      for path, text in zip(files, texts)).encode()
     cache_root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "byocni-lint"
     cache = cache_root / f"rules-{zlib.crc32(listing):08x}{zlib.adler32(listing):08x}.json"
     try:
-        return json.loads(cache.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        cached = json.loads(read_bytes(cache, _MAX_CACHE_BYTES))
+        if _agrees(cached, texts):
+            return cached
+    except (FileProblem, ValueError, RecursionError):
         pass
     parsed = _parse_yaml(files)
     try:
@@ -116,9 +131,30 @@ def _read_rule_files(files: list[Path]) -> list[object]:
         temporary = cache.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(parsed), encoding="utf-8")
         os.replace(temporary, cache)
+        for stale in cache_root.glob("rules-*.json"):  # one cache, not one per rules version ever seen
+            if stale != cache:
+                stale.unlink()
     except (OSError, TypeError, ValueError):
         pass  # a read-only home or a value JSON cannot hold: just parse YAML every time
     return parsed
+
+
+def _agrees(cached: object, texts: list[str]) -> bool:
+    """Whether a cache holds one rule per file, each with the id and severity its YAML text states."""
+    import re
+
+    if not isinstance(cached, list) or len(cached) != len(texts):
+        return False
+    for raw, text in zip(cached, texts):
+        if not isinstance(raw, dict) or not all(isinstance(raw.get(key), str) for key in _REQUIRED):
+            return False
+        if not isinstance(raw.get("params", {}), (dict, type(None))):
+            return False
+        for key in ("id", "severity"):
+            stated = re.search(rf"^{key}:[ \t]*['\"]?([A-Za-z0-9_-]+)", text, re.MULTILINE)
+            if stated is None or stated.group(1) != raw[key]:
+                return False
+    return True
 
 
 def _parse_yaml(files: list[Path]) -> list[object]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from arm_eval import shipped_budget
-from byocni_lint.evaluate.deployment import Evaluation, TemplateInput, evaluate_template, relative_template_loader
+from byocni_lint.evaluate.deployment import Evaluation, TemplateInput, evaluate_template
 from byocni_lint.evaluate.scope import DeploymentContext
 from byocni_lint.load.jsonc import parse
 
@@ -25,6 +25,8 @@ def evaluate_fixture(name: str, parameters: str | None = None, values: dict | No
         supplied.update(parse_file(str(FIXTURES / parameters))["parameters"])
     supplied.update({key: {"value": value} for key, value in (values or {}).items()})
     evaluation = evaluate_template(TemplateInput(parse_file(str(path)), str(path), supplied or None,
-                                                 relative_template_loader(str(path), parse_file)), shipped_budget())
+                                                 lambda relative: parse_file(str(path.parent / relative))
+                                                 if (path.parent / relative).is_file() else None),
+                                 shipped_budget())
     assert evaluation.limit is None, evaluation.limit
     return evaluation

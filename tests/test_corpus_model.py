@@ -17,7 +17,7 @@ import pytest
 from arm_eval import shipped_budget
 from byocni_lint.evaluate.expressions import malformed_expressions
 from byocni_lint.engine import lint_paths
-from byocni_lint.evaluate.deployment import Evaluation, TemplateInput, evaluate_template, relative_template_loader
+from byocni_lint.evaluate.deployment import Evaluation, TemplateInput, evaluate_template
 from byocni_lint.evaluate.scope import DeploymentContext
 from byocni_lint.model.values import Unknown
 from byocni_lint.frontends.arm.documents import ARM_TEMPLATE, classify
@@ -58,7 +58,8 @@ def evaluate(relative: str, parameters: str | None = None, values: dict | None =
         supplied.update(_parse_file(str(corpus_path(parameters)))["parameters"])
     supplied.update({name: {"value": value} for name, value in (values or {}).items()})
     source = TemplateInput(_parse_file(str(path)), str(path), supplied or None,
-                           relative_template_loader(str(path), _parse_file))
+                           lambda relative: _parse_file(str(path.parent / relative))
+                           if (path.parent / relative).is_file() else None)
     evaluation = evaluate_template(source, shipped_budget())
     assert evaluation.limit is None, evaluation.limit
     return evaluation

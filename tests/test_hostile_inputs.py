@@ -2,13 +2,12 @@
 
 The linter runs on every commit (pre-commit, CI) over files it does not control. ARM itself caps copy
 loops at 800 and nesting at 64 levels; the linter's own budgets (rules/BYO903.yaml: evaluation steps,
-value size, copy count, deployment depth, JSON depth) must stop anything worse with BYO903. The time bound
-below is deliberately generous: it catches hangs, not slowness.
+value size, copy count, deployment depth, JSON depth) must stop anything worse with BYO903. The tests end
+because a budget stops the work; they assert that finding, never a time.
 """
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ import pytest
 from byocni_lint.engine import LintRun, Options, lint_paths
 
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
-HANG_BOUND_SECONDS = 5.0
 
 
 def template(resources: list, variables: dict | None = None, parameters: dict | None = None) -> dict:
@@ -41,11 +39,7 @@ def cluster(network_profile: dict) -> dict:
 def lint_text(tmp_path: Path, text: str, name: str = "hostile.json") -> LintRun:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    started = time.perf_counter()
-    run = lint_paths([str(path)])
-    elapsed = time.perf_counter() - started
-    assert elapsed < HANG_BOUND_SECONDS, f"linting took {elapsed:.1f}s"
-    return run
+    return lint_paths([str(path)])
 
 
 def lint(tmp_path: Path, document: dict) -> LintRun:

@@ -107,7 +107,7 @@ def test_wheel_declares_the_console_script(wheel: Path) -> None:
         (entry_points,) = [n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt")]
         parser = configparser.ConfigParser()
         parser.read_string(archive.read(entry_points).decode("utf-8"))
-    assert parser["console_scripts"]["byocni-lint"].strip() == "byocni_lint.cli:main"
+    assert parser["console_scripts"]["byocni-lint"].strip() == "byocni_lint.entry:main"
 
 
 @slow

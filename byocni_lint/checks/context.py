@@ -17,12 +17,21 @@ from byocni_lint.rulebook import RuleSpec
 UNRESOLVED = "BYO901"
 
 
+class CheckLimitExceeded(Exception):
+    """A check ran out of its work budget (an 800-rule NSG): BYO903 at `location`, never a hang."""
+
+    def __init__(self, message: str, location: Location) -> None:
+        super().__init__(message)
+        self.location = location
+
+
 @dataclass
 class CheckContext:
     spec: RuleSpec
     today: date
     format: str = "arm"  # how the model's source spells settings (model/spellings.py)
     findings: list[Finding] = field(default_factory=list)
+    limits: dict = field(default_factory=dict)  # BYO903's params: the work bounds every check shares
 
     @property
     def params(self) -> dict:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from byocni_lint.checks import check
-from byocni_lint.checks.context import CheckContext, and_list
+from byocni_lint.checks.context import CheckContext, CheckLimitExceeded, and_list
 from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Location, Severity
 from byocni_lint.model import Cluster, Field, Model, NetworkSecurityGroup, Resource, RouteTable, SecurityRule, Subnet
@@ -220,7 +220,7 @@ def _texts(values: list[Field]) -> tuple[str, ...] | None:
     return tuple(str(v.value) for v in values)
 
 
-def _decide(rules: Sequence[nsg.SecurityRule], flows: Iterable[nsg.Traffic], tags: nsg.Tags,
+def _decide(ctx: CheckContext, rules: Sequence[nsg.SecurityRule], flows: Iterable[nsg.Traffic], tags: nsg.Tags,
             group: NetworkSecurityGroup) -> _Outcome:
     """Every custom rule that denies part of `flows`, and the verdicts a custom rule leaves unknown.
 
@@ -231,9 +231,15 @@ def _decide(rules: Sequence[nsg.SecurityRule], flows: Iterable[nsg.Traffic], tag
     """
     outcome = _Outcome()
     by_rule: dict[int, _Denial] = {}
+    work, budget = 0, int(ctx.limits["max_nsg_rule_evaluations"])
     for traffic in flows:
         remaining = list(rules)
         while True:
+            work += len(remaining) + 1  # each evaluation may visit every rule
+            if work > budget:
+                raise CheckLimitExceeded(f"{ctx.spec.id} stopped: NSG {group.name} needs more than {budget} rule "
+                                         "evaluations (BYO903 max_nsg_rule_evaluations), so it was not checked completely",
+                                         group.location)
             verdict = nsg.evaluate((*remaining, *nsg.default_rules()), traffic, tags)
             if verdict.outcome == "allowed" or verdict.rule is None or verdict.rule.default:
                 break
@@ -393,7 +399,7 @@ def _check_node_flows(ctx: CheckContext, cluster: Cluster, subnet: Subnet, group
     addresses is certain even when the rest of the VNet is not, so the node prefixes stand in for an
     unknown VNet space: the answer for these flows is the same."""
     flows = [nsg.Traffic(nodes, nodes, direction=direction) for direction in _DIRECTIONS]
-    outcome = _decide(rules, flows, nsg.Tags(space or nodes), group)
+    outcome = _decide(ctx, rules, flows, nsg.Tags(space or nodes), group)
     for denial in outcome.denials:
         hit = [flow.words() for flow in extra_flows if any(flow.hit_by(part) for part in denial.parts)]
         blocks = f" (this blocks {and_list(hit)})" if hit else ""
@@ -411,7 +417,7 @@ def _check_pod_flows(ctx: CheckContext, cluster: Cluster, subnet: Subnet, group:
     at all depends on how the CNI routes them, hence the lower severity."""
     flows = [nsg.Traffic(source, destination, direction=direction)
              for source, destination in ((nodes, pods), (pods, pods), (pods, nodes)) for direction in _DIRECTIONS]
-    outcome = _decide(rules, flows, nsg.Tags(space), group)
+    outcome = _decide(ctx, rules, flows, nsg.Tags(space), group)
     names = {nodes: f"node subnet {subnet.name}", pods: "the pod CIDR"}
     for denial in outcome.denials:
         ctx.fail(_rule_location(denial.rule, group),
@@ -528,7 +534,7 @@ def _check_required_outbound(ctx: CheckContext, model: Model, cluster: Cluster, 
         return
     internet = tuple(n for n in internet if n.version in {node.version for node in nodes})
     flows = [nsg.Traffic(nodes, internet, protocol, ports, "Outbound") for protocol, ports in required]
-    outcome = _decide(_evaluator_rules(group), flows, tags, group)
+    outcome = _decide(ctx, _evaluator_rules(group), flows, tags, group)
     for denial in outcome.denials:
         ctx.fail(_rule_location(denial.rule, group),
                  f"{_rule_words(denial.rule)} denies {_describe(denial.parts, {internet: 'the Internet'})}; nodes "

@@ -15,14 +15,13 @@ Bodies are evaluated lazily: the model only asks for the resource types the rule
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 from byocni_lint.evaluate.references import ReferenceResolver, RuntimeObject
 from byocni_lint.model.ids import build_id, normalize_id, resource_group_id
 from byocni_lint.evaluate.scope import (Budget, DeploymentContext, LimitExceeded, ParameterSlot, Scope, collect_variables,
                                         lower_keys, rebuild_like, section)
-from byocni_lint.model.values import Unknown
+from byocni_lint.model.values import Unknown, describe
 
 DEPLOYMENT_TYPE = "microsoft.resources/deployments"
 _NOT_BODY = frozenset({"resources", "copy", "condition", "dependson", "comments"})
@@ -171,10 +170,16 @@ class Deployment:
             loop = str(copy.get("name", ""))
             count = scope.evaluate(copy.get("count"))
             if isinstance(count, Unknown) or not isinstance(count, int) or isinstance(count, bool):
-                why = count.reason if isinstance(count, Unknown) else f"{count!r} is not a number"
+                why = count.reason if isinstance(count, Unknown) else f"{describe(count)} is not a number"
+                if isinstance(count, (bool, list, dict)):
+                    scope.budget.problem(f"copy '{loop}' has the count {describe(count)}, not an integer: Azure "
+                                         "Resource Manager rejects it", copy.get("count"))
                 unknown = Unknown(f"copy '{loop}' has an unknown count: {why}")
                 scopes = [scope.with_copy_index("", unknown).with_copy_index(loop, unknown)]
             else:
+                if count < 0:
+                    scope.budget.problem(f"copy '{loop}' has a negative count {count}: Azure Resource Manager "
+                                         "rejects it", count if hasattr(count, "source") else copy.get("count"))
                 if count > scope.budget.max_copy:
                     raise LimitExceeded(f"copy '{loop}' has count {count}, over the limit of {scope.budget.max_copy}")
                 # copyIndex() without a name means the resource's own loop, also inside property copies.
@@ -360,6 +365,7 @@ class Evaluation:
     root: Deployment | None
     instances: list[ResourceInstance] = field(default_factory=list)
     limit: str | None = None
+    problems: list = field(default_factory=list)  # (message, node) of input ARM rejects: BYO900
 
 
 def evaluate_template(source: TemplateInput, budget: Budget) -> Evaluation:
@@ -374,7 +380,7 @@ def evaluate_template(source: TemplateInput, budget: Budget) -> Evaluation:
     scope = new_scope(source.template, budget, DeploymentContext(), references, supplied)
     root = Deployment(source.template, scope, scope.context, source, None, 0, None, None)
     scope.template = root
-    evaluation = Evaluation(root)
+    evaluation = Evaluation(root, problems=budget.problems)
     try:
         root.declare(lower_keys(source.template).get("resources"), None, scope)
         evaluation.instances = root.walk()
@@ -383,13 +389,3 @@ def evaluate_template(source: TemplateInput, budget: Budget) -> Evaluation:
         evaluation.instances = []
     return evaluation
 
-
-def relative_template_loader(template_path: str, parse: Callable[[str], dict | None]) -> Callable[[str], dict | None]:
-    """Resolves `templateLink.relativePath` against the file that holds the link, as ARM does."""
-    base = Path(template_path).parent
-
-    def load(relative: str) -> dict | None:
-        candidate = (base / relative).resolve()
-        return parse(str(candidate)) if candidate.is_file() else None
-
-    return load

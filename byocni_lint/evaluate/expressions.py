@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 MAX_EXPRESSION_DEPTH = 64
+MAX_NUMBER_LENGTH = 400
 MAX_EXPRESSION_LENGTH = 24_576  # ARM rejects longer expressions ("Syntax and expressions in ARM templates")
 
 
@@ -78,6 +79,8 @@ def _tokenize(text: str) -> list[tuple[str, object, int]]:
         if kind == "string":
             tokens.append(("literal", raw[1:-1].replace("''", "'"), start))
         elif kind == "number":
+            if len(raw) > MAX_NUMBER_LENGTH:  # int() refuses 4,301+ digits; ARM integers are 64-bit
+                raise ExpressionError(f"number of {len(raw)} characters, longer than any ARM number", start)
             tokens.append(("literal", float(raw) if "." in raw else int(raw), start))
         else:
             tokens.append((kind, raw, start))

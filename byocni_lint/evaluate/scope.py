@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from byocni_lint.evaluate.expressions import Access, Call, ExpressionError, Literal, expression_text, literal_text, parse_expression
-from byocni_lint.model.values import Unknown, first_unknown, property_name
+from byocni_lint.model.values import Unknown, describe, first_unknown, property_name
 
 _IN_PROGRESS = object()
 
@@ -22,14 +22,19 @@ class LimitExceeded(Exception):
 
 @dataclass(eq=False, repr=False)
 class Budget:
-    """Limits shared by every scope of one evaluation. Their values live in one place, the BYO903 rule's
-    params (`from_limits`); the evaluator itself has no defaults to drift from them."""
+    """Limits shared by every scope of one evaluation, and what ARM would reject met on the way. Their
+    values live in one place, the BYO903 rule's params (`from_limits`); the evaluator itself has no
+    defaults to drift from them. `run` is the run-wide allowance every evaluation of one lint run draws
+    from, so twenty parameters files cannot each spend a full budget on one hostile template.
+    """
 
     max_steps: int
     max_copy: int
     max_depth: int
     max_value_size: int  # characters of a string or items of an array built by a function
     steps: int = 0
+    run: "RunBudget | None" = None
+    problems: list = field(default_factory=list)  # (message, node): input ARM rejects, reported as BYO900
 
     @classmethod
     def from_limits(cls, limits: dict, **overrides: int) -> "Budget":
@@ -42,6 +47,31 @@ class Budget:
         self.steps += 1
         if self.steps > self.max_steps:
             raise LimitExceeded(f"evaluation took more than {self.max_steps} steps")
+        if self.run is not None:
+            self.run.tick()
+
+    def problem(self, message: str, node: object) -> None:
+        """Input ARM itself rejects (a string parameter given a number, a negative copy count), located
+        at `node` when it was written in a file."""
+        if len(self.problems) < 100:
+            self.problems.append((message, node))
+
+
+@dataclass(eq=False, repr=False)
+class RunBudget:
+    """Steps left for the whole run (BYO903 `max_run_steps`)."""
+
+    max_steps: int
+    steps: int = 0
+
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps > self.max_steps:
+            raise LimitExceeded(f"the run took more than {self.max_steps} evaluation steps in total")
+
+    @property
+    def exhausted(self) -> bool:
+        return self.steps >= self.max_steps
 
 
 @dataclass(frozen=True)
@@ -126,15 +156,31 @@ class Scope:
             value: object = Unknown(f"parameter '{name}' is not declared")
         elif slot.supplied is not None:
             value = slot.supplied()
+            self._check_type(slot, value, value)
         elif "defaultvalue" in lower_keys(slot.declaration):
             self._parameter_cache[key] = Unknown(f"parameter '{slot.name}' refers to itself")
-            value = self.evaluate(lower_keys(slot.declaration)["defaultvalue"])
+            written = lower_keys(slot.declaration)["defaultvalue"]
+            value = self.evaluate(written)
+            self._check_type(slot, value, written)
         elif lower_keys(slot.declaration).get("nullable") is True:
             value = None  # languageVersion 2.0 (Bicep `param x string?`): an unset nullable parameter is null
         else:
             value = Unknown(f"parameter '{slot.name}' has no default and no parameters file sets it")
         self._parameter_cache[key] = value
         return value
+
+    def _check_type(self, slot: ParameterSlot, value: object, written: object) -> None:
+        """A known value of the wrong type for its declared parameter type (apiVersion `12345` for a
+        string): ARM rejects the deployment, so it is a finding, located where the value was written."""
+        declared = lower_keys(slot.declaration).get("type")
+        rejected = _REJECTED_TYPES.get(declared.lower()) if isinstance(declared, str) else None
+        if rejected is None or value is None or isinstance(value, Unknown):
+            return
+        from byocni_lint.evaluate.references import RuntimeObject
+
+        if isinstance(value, rejected) and not isinstance(value, RuntimeObject):
+            self.budget.problem(f"parameter '{slot.name}' is declared {declared} but its value is "
+                                f"{_kind(value)}: Azure Resource Manager rejects it", written)
 
     def variable(self, name: object) -> object:
         if not isinstance(name, str):
@@ -163,7 +209,9 @@ class Scope:
         if isinstance(count, Unknown):
             return Unknown(f"copy '{loop}' has an unknown count: {count.reason}")
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            return Unknown(f"copy '{loop}' has an invalid count {count!r}")
+            if isinstance(count, int) and not isinstance(count, bool):
+                self.budget.problem(f"copy '{loop}' has a negative count {count}: Azure Resource Manager rejects it", count)
+            return Unknown(f"copy '{loop}' has an invalid count {describe(count)}")
         if count > self.budget.max_copy:
             raise LimitExceeded(f"copy '{loop}' has count {count}, over the limit of {self.budget.max_copy}")
         return [self.with_copy_index(loop, i).evaluate(template) for i in range(count)]
@@ -242,7 +290,7 @@ class Scope:
         except LimitExceeded:
             raise
         except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError, AttributeError, OverflowError) as exc:
-            return Unknown(f"{node.name}() could not be evaluated: {exc}")
+            return Unknown(f"{node.name}() could not be evaluated: {_message(exc)}")
         if isinstance(result, (str, list)) and len(result) > self.budget.max_value_size:
             raise LimitExceeded(f"{node.name}() built a value of {len(result)} items or characters, "
                                 f"over the limit of {self.budget.max_value_size}")
@@ -280,14 +328,42 @@ def access(target: object, key: object, safe: bool = False) -> object:
             return target.missing(key)
         if safe or target is None:
             return None
-        return Unknown(f"property '{key}' does not exist")
+        return Unknown(f"property {describe(key)} does not exist")
     if isinstance(target, (list, str)) and isinstance(key, int) and not isinstance(key, bool):
         if -len(target) <= key < len(target) and key >= 0:
             return target[key]
         return None if safe else Unknown(f"index {key} is out of range")
     if target is None and safe:
         return None
-    return None if safe else Unknown(f"cannot read {key!r} of {type(target).__name__}")
+    return None if safe else Unknown(f"cannot read {describe(key)} of {type(target).__name__}")
+
+
+# Value types ARM rejects for each declared parameter type. Only clear mismatches: where tools convert
+# text (a "5" for an int, "true" for a bool), the linter does not second-guess them.
+_SCALARS = (int, float, str)
+_REJECTED_TYPES: dict[str, tuple] = {"string": (int, float, list, dict), "securestring": (int, float, list, dict),
+                                     "int": (list, dict), "bool": (list, dict), "array": (*_SCALARS, dict),
+                                     "object": (*_SCALARS, list), "secureobject": (*_SCALARS, list)}
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return f"the integer {describe(value)}"
+    if isinstance(value, float):
+        return f"the number {describe(value)}"
+    if isinstance(value, str):
+        return f"the string {describe(value)}"
+    return "an array" if isinstance(value, list) else "an object"
+
+
+def _message(exc: Exception) -> str:
+    """An exception's text when it is our own words; Python's KeyError/IndexError would print the value
+    itself, which may be a huge shared structure."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], str) and not isinstance(exc, KeyError):
+        return exc.args[0][:300]
+    return f"{type(exc).__name__} on {', '.join(describe(arg) for arg in exc.args[:3])}"
 
 
 class _VariableCopy:

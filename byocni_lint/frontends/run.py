@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from byocni_lint.findings import Finding, Location
-from byocni_lint.load.files import FileProblem, decode_text, read_bytes
+from byocni_lint.load.files import FileProblem, decode_text, read_bytes, resolved
 
 if TYPE_CHECKING:
     from byocni_lint.model import Model
@@ -31,10 +31,15 @@ class Run:
         self.unsupported: list[str] = []  # named files that turned out to be no input we read
         self.kinds: dict[str, str] = {}  # display path -> kind label, for the summary
         self.suppressions = None  # suppress.Suppressions of the run, set by the engine
+        self.files_read: set[Path] = set()  # resolved paths, so --output can refuse to overwrite an input
+        self.roots: list[Path] = []  # folders linked templates may come from (load.files.linted_roots)
+        self.run_budget = None  # evaluate.scope.RunBudget shared by every evaluation (BYO903 max_run_steps)
+        self.out_of_steps: dict[int, str] = {}  # id(template) -> the step limit its evaluation ran into
 
     # ----- files -----
     def read_text(self, path: Path, display: str) -> str | None:
         """The file's text, or None after reporting why it cannot be linted (BYO900/BYO903)."""
+        self.files_read.add(resolved(path))
         try:
             data = read_bytes(path, int(self.limits["max_file_bytes"]))
         except FileProblem as problem:
@@ -43,7 +48,7 @@ class Run:
         try:
             text = decode_text(data)
         except UnicodeDecodeError as exc:
-            self.problem("BYO900", f"file is not UTF-8 text (byte {exc.start})", Location(display))
+            self.problem("BYO900", f"file is not {exc.encoding.upper()} text (byte {exc.start})", Location(display))
             return None
         if self.suppressions is not None:
             self.suppressions.collect(display, text)  # every format's text passes here: suppress.py reads them

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
@@ -27,31 +28,114 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
     """The file's bytes; FileProblem for anything that is not a readable regular file within the limit.
     The read stops at the limit whatever `stat` says (a file can grow while we read it)."""
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise FileProblem("BYO900", "not a regular file (a folder, FIFO or device is never read)")
-        if info.st_size > max_bytes:
-            raise FileProblem("BYO903", f"file is {info.st_size} bytes, over the limit of {max_bytes}")
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+        _regular(path.stat(), max_bytes)  # before opening: a device is never even opened
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
         descriptor = os.open(path, flags)
         with os.fdopen(descriptor, "rb") as handle:
+            _regular(os.fstat(descriptor), max_bytes)  # and what was opened: the path may have been swapped
             data = handle.read(max_bytes + 1)
     except FileProblem:
         raise
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # a symlink loop, a NUL byte, a name too long, no permission
         raise FileProblem("BYO900", f"cannot read file: {getattr(exc, 'strerror', None) or exc}") from None
     if len(data) > max_bytes:
         raise FileProblem("BYO903", f"file is over the limit of {max_bytes} bytes")
     return data
 
 
-def decode_text(data: bytes) -> str:
-    """Text as Azure's tools read it: a byte-order mark decides the encoding, else UTF-8.
-    Raises UnicodeDecodeError for bytes that are not text in that encoding."""
+def _regular(info: os.stat_result, max_bytes: int) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise FileProblem("BYO900", "not a regular file (a folder, FIFO or device is never read)")
+    if info.st_size > max_bytes:
+        raise FileProblem("BYO903", f"file is {info.st_size} bytes, over the limit of {max_bytes}")
+
+
+def _encoding(data: bytes) -> tuple[str, int]:
+    """The encoding and BOM length: a byte-order mark decides; without one, the pattern of zero bytes in
+    the first four (RFC 4627 section 3: JSON text starts with two ASCII characters) tells UTF-16 and
+    UTF-32 from UTF-8, as .NET and Azure's tools detect what Windows PowerShell 5 writes."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding)
-    return data.decode("utf-8")
+            return encoding, len(bom)
+    zeros = tuple(byte == 0 for byte in data[:4])
+    return _ZERO_PATTERNS.get(zeros, "utf-8"), 0
+
+
+_ZERO_PATTERNS = {(False, True, True, True): "utf-32-le", (True, True, True, False): "utf-32-be",
+                  (False, True, False, True): "utf-16-le", (True, False, True, False): "utf-16-be"}
+
+
+def decode_text(data: bytes) -> str:
+    """Text as Azure's tools read it (see `_encoding`).
+    Raises UnicodeDecodeError for bytes that are not text in that encoding."""
+    encoding, skip = _encoding(data)
+    return data[skip:].decode(encoding)
+
+
+def head_text(path: Path, size: int = 4096) -> str:
+    """The start of a regular file as text in its encoding, for cheap sniffing (a UTF-16 template must
+    be recognised by its `$schema` too); empty for anything else."""
+    data = head(path, size)
+    encoding, skip = _encoding(data)
+    return data[skip:].decode(encoding, errors="replace")
+
+
+def resolved(path: Path) -> Path:
+    """`path.resolve()`, or the absolute path when it cannot be resolved (a symlink loop, a NUL byte,
+    a name too long): such a file is reported when it is read, never a crash here."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return path.absolute()
+
+
+def linted_roots(paths: Iterable[str]) -> list[Path]:
+    """The folders a run may read from: each named folder (or a named file's folder) and the
+    repository (nearest `.git`) that holds it."""
+    roots: list[Path] = []
+    for given in paths:
+        path = resolved(Path(given))
+        folder = path if _is_dir(path) else path.parent
+        roots.append(folder)
+        roots.extend(parent for parent in (folder, *folder.parents) if _exists(parent / ".git"))
+    return list(dict.fromkeys(roots))
+
+
+def resolve_within(base: Path, relative: str, roots: Iterable[Path]) -> Path | None:
+    """`relative` (a linked template's `relativePath`) against `base`, if it stays inside one of
+    `roots`; None when it leads elsewhere (`../../etc/passwd`, `/proc/kmsg`): that is never read.
+    FileProblem for a path that cannot be resolved at all."""
+    if "\0" in relative:
+        raise FileProblem("BYO900", "linked template path contains a NUL character")
+    try:
+        target = (base / relative).resolve()
+    except RuntimeError:
+        raise FileProblem("BYO900", "linked template path is a symbolic link loop") from None
+    except (OSError, ValueError) as exc:
+        raise FileProblem("BYO900", f"linked template path cannot be resolved: {getattr(exc, 'strerror', None) or exc}") from None
+    return target if any(target.is_relative_to(root) for root in roots) else None
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def is_file(path: Path) -> bool:
+    """`path.is_file()`, false for a path the system refuses (a name too long)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def head(path: Path, size: int = 4096) -> bytes:

@@ -72,14 +72,23 @@ class JInt(int):
 
 
 class JFloat(float):
+    __slots__ = ("source", "start", "end")
     source: Source
     start: int
     end: int
 
 
+# Containers are most of a parsed file's nodes; slots instead of a per-node __dict__, and one shared
+# empty `scalar_spans` until a member needs one, keep a 4 MB file of `{}` from costing gigabytes.
+# (str and int subclasses cannot have slots.) `raw` is the written form of a rebuilt container.
+_CONTAINER_SLOTS = ("source", "start", "end", "scalar_spans", "raw")
+NO_SPANS: dict = {}  # shared: never written to (the parser gives a container its own dict first)
+
+
 class JDict(dict):
     """An object; `scalar_spans` keeps offsets of `true`/`false`/`null` members, which cannot carry them."""
 
+    __slots__ = _CONTAINER_SLOTS
     source: Source
     start: int
     end: int
@@ -87,6 +96,7 @@ class JDict(dict):
 
 
 class JList(list):
+    __slots__ = _CONTAINER_SLOTS
     source: Source
     start: int
     end: int
@@ -97,6 +107,7 @@ _SKIP = re.compile(r"(?:[ \t\r\n\ufeff]+|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _LITERALS = {"true": True, "false": False, "null": None}
+MAX_NUMBER_LENGTH = 400  # far beyond 64-bit integers and doubles, far below Python's int-string limit
 # Fast paths for the common layout (no comments between tokens); anything else takes the general path.
 _KEY = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\r\n]*:[ \t\r\n]*', re.DOTALL)
 _AFTER_VALUE = re.compile(r"[ \t\r\n]*(,?)[ \t\r\n]*")
@@ -146,6 +157,10 @@ class _Parser:
                 raise self.fail("invalid number", pos)
             end = match.end()
             token = match.group()
+            if end - pos > MAX_NUMBER_LENGTH:
+                # Python refuses int() of 4,301+ digits (a ValueError that used to end the whole run);
+                # ARM numbers are 64-bit, so such a literal is malformed input, not a number to compute.
+                raise self.fail(f"number of {end - pos} characters, longer than any ARM number", pos)
             node = JFloat(token) if match.group(1) or match.group(2) else JInt(token)
         else:
             for word, literal in _LITERALS.items():
@@ -167,7 +182,10 @@ class _Parser:
         is_object = closer == "}"
         node.source = self.source
         node.start = pos
-        node.scalar_spans = {}
+        node.scalar_spans = NO_SPANS
+        if text.startswith(closer, pos + 1):  # `{}` and `[]` are common (dependsOn, properties): no scan
+            node.end = pos + 2
+            return node, pos + 2
         pos = self.skip(pos + 1)
         names: set[str] = set()
         while not text.startswith(closer, pos):
@@ -187,6 +205,8 @@ class _Parser:
                 node.append(member)
                 slot = len(node) - 1
             if member is None or member is True or member is False:
+                if node.scalar_spans is NO_SPANS:
+                    node.scalar_spans = {}
                 node.scalar_spans[slot] = (start, pos)
             pos, comma = self.separator(pos)
             if not comma and not text.startswith(closer, pos):
@@ -226,11 +246,22 @@ class _Parser:
 
 def parse(text: str, path: str = "<string>", max_depth: int = 200):
     """Parse JSONC text into position-carrying nodes; raise JsoncError on malformed input."""
+    import gc
+
     source = Source(path, text)
     parser = _Parser(source, max_depth)
-    pos = parser.skip(0)
-    node, pos = parser.value(pos, 0)
-    pos = parser.skip(pos)
+    # Parsed JSON has no reference cycles, yet every container it allocates makes the cyclic collector
+    # walk all live objects again: three 4 MB files of `{}` took 28 s instead of 10. It stays off while
+    # parsing only.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        pos = parser.skip(0)
+        node, pos = parser.value(pos, 0)
+        pos = parser.skip(pos)
+    finally:
+        if collecting:
+            gc.enable()
     if pos != len(text):
         raise parser.fail("unexpected content after the top-level value", pos)
     return node

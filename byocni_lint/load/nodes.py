@@ -30,16 +30,25 @@ def located(value: object, source: Source, start: int, end: int) -> object:
     return node
 
 
+class _OpenJDict(JDict):
+    """A container a front end built: it may carry a note of its own (the Bicep translator keeps an
+    object's `bicep_text`), so it has a `__dict__`; parsed JSON containers, the bulk, have only slots."""
+
+
+class _OpenJList(JList):
+    """See `_OpenJDict`."""
+
+
 def located_dict(items: dict, source: Source, start: int, end: int,
                  scalar_spans: dict | None = None) -> JDict:
     """An object node; `scalar_spans` maps keys of boolean/null/unknown members to their (start, end)."""
-    return _container(JDict(items), source, start, end, scalar_spans)
+    return _container(_OpenJDict(items), source, start, end, scalar_spans)
 
 
 def located_list(items: list, source: Source, start: int, end: int,
                  scalar_spans: dict | None = None) -> JList:
     """An array node; `scalar_spans` maps indexes of boolean/null/unknown items to their (start, end)."""
-    return _container(JList(items), source, start, end, scalar_spans)
+    return _container(_OpenJList(items), source, start, end, scalar_spans)
 
 
 def _container(node, source: Source, start: int, end: int, scalar_spans: dict | None):

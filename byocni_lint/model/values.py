@@ -25,6 +25,8 @@ class Unknown:
 
     def child(self, key: object) -> "Unknown":
         """Reading a property of an unknown keeps the reference, so links survive `.identity.principalId`."""
+        if not isinstance(key, (str, int)):
+            return Unknown(self.reason)  # not a property name: nothing to link by
         return Unknown(self.reason, self.ref, self.path + (str(key).lower(),), self.full)
 
     def __repr__(self) -> str:
@@ -65,3 +67,56 @@ def contains_unknown(value: object) -> Unknown | None:
             if found is not None:
                 return found
     return None
+
+
+def describe(value: object, width: int = 40) -> str:
+    """A value as a message may show it: short, and never the whole of a container.
+
+    Values may share structure (41 variables, each an array holding the previous one twice, is 2^40
+    elements in 2.6 KB), so printing one with `repr` can take forever; this costs O(width).
+    """
+    if isinstance(value, Unknown):
+        return "an unknown value"
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    if isinstance(value, int):
+        if value.bit_length() > 128:
+            return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(float(value))
+    if isinstance(value, str):
+        return repr(str(value[:width])) + ("..." if len(value) > width else "")
+    if isinstance(value, list):
+        return f"an array of {len(value)} items"
+    if isinstance(value, dict):
+        return f"an object of {len(value)} properties"
+    return f"a {type(value).__name__}"
+
+
+def text_size(value: object, limit: int) -> int:
+    """How many characters `value` takes as compact JSON (an upper bound), counted only up to just past
+    `limit`: a shared value is measured element by element, so the cost is bounded by the limit, not by
+    the value's unshared size."""
+    total = 0
+    stack = [value]
+    while stack and total <= limit:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item) + 2
+        elif isinstance(item, dict):
+            total += 2 + len(item)
+            for key, member in item.items():
+                total += len(str(key)) + 3
+                stack.append(member)
+                if total > limit:
+                    break
+        elif isinstance(item, list):
+            total += 2 + len(item)
+            if total <= limit:
+                stack.extend(item)
+        elif isinstance(item, int) and not isinstance(item, bool):
+            total += int(item.bit_length() * 0.30103) + 2
+        else:
+            total += 8
+    return total

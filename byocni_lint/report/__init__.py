@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,28 @@ def display_path(path: str, base_dir: Path) -> str:
     return relative.replace(os.sep, "/")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# C0/C1 controls (newline, ESC of ANSI sequences), line/paragraph separators and bidi controls, which
+# would let a file name forge a finding line or reorder what a terminal shows.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def encodable(text: str) -> str:
+    """`text` with lone surrogates (from a `\\ud800` escape in a template, or a file name that is not
+    UTF-8) written as `\\udXXX`, so that every report encodes and no finding is lost at output."""
+    return _SURROGATE.sub(_escape, text)
+
+
+def printable(text: str) -> str:
+    """`text` safe to show on a terminal: control, bidi and surrogate characters as escapes."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
 def finding_fingerprint(finding: Finding, base_dir: Path) -> str:
     """A finding's identity across line moves: rule, file (relative, URI-encoded as in SARIF) and its key
     (resource, property and what is wrong), never a line number. SARIF partialFingerprints, GitLab
@@ -79,7 +102,7 @@ def finding_fingerprint(finding: Finding, base_dir: Path) -> str:
 
     uri = quote(display_path(finding.location.path, base_dir), safe="/")
     identity = finding.fingerprint_key or finding.message
-    return hashlib.sha256(f"{finding.rule_id}\0{uri}\0{identity}".encode()).hexdigest()
+    return hashlib.sha256(f"{finding.rule_id}\0{uri}\0{identity}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def render(fmt: str, result: RunResult, *, base_dir: Path, **options) -> str:

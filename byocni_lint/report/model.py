@@ -19,7 +19,7 @@ from pathlib import Path
 from byocni_lint.findings import Location
 from byocni_lint.model import Field, Model, Resource
 from byocni_lint.model.values import Unknown
-from byocni_lint.report import display_path
+from byocni_lint.report import display_path, encodable
 
 _TABLES = ("clusters", "vnets", "subnets", "nsgs", "route_tables", "nat_gateways", "role_definitions",
            "role_assignments", "identities")
@@ -35,7 +35,7 @@ def render(models, *, base_dir: Path) -> str:
         if model.parameters_source:
             out["parameters_source"] = display_path(model.parameters_source, base_dir)
         shown.append(out)
-    return json.dumps({"models": shown}, indent=2, ensure_ascii=False)
+    return encodable(json.dumps({"models": shown}, indent=2, ensure_ascii=False))  # a lone surrogate as \udXXX
 
 
 def model_values(model: Model) -> dict:

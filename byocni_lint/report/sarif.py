@@ -30,7 +30,7 @@ import sarif_om as so
 
 from byocni_lint import __version__
 from byocni_lint.findings import Finding, Severity
-from byocni_lint.report import RunResult, display_path, finding_fingerprint
+from byocni_lint.report import RunResult, display_path, encodable, finding_fingerprint
 from byocni_lint.rulebook import RuleSpec
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -220,8 +220,8 @@ def _artifact_uri(path: str, base_dir: Path) -> tuple[str, str | None]:
     """
     shown = display_path(path, base_dir)
     if PurePath(shown).is_absolute():
-        return Path(shown).as_uri(), None
-    return quote(shown, safe="/"), SRCROOT
+        return Path(encodable(shown)).as_uri(), None
+    return quote(shown, safe="/", errors="surrogatepass"), SRCROOT
 
 
 def _region(finding: Finding) -> so.Region:

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from byocni_lint.findings import Finding, Severity
-from byocni_lint.report import RunResult, display_path
+from byocni_lint.report import RunResult, display_path, printable
 
 _SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "blue"}
 
@@ -33,13 +33,15 @@ def _finding_line(finding: Finding, base_dir: Path, color: bool, show_fixes: boo
     if color:
         rule = click.style(rule, bold=True)
         tag = click.style(tag, fg=_SEVERITY_COLOURS[finding.severity])
-    # A message spanning several lines would break the one-finding-per-line contract that grep relies on.
+    # A message spanning several lines would break the one-finding-per-line contract that grep relies on;
+    # a newline in a file name could forge a finding line, an ANSI or bidi sequence rewrite the terminal.
     message = " ".join(finding.message.splitlines())
     if finding.suppressed is not None:
         tag += f" (suppressed: {finding.suppressed})"
     if show_fixes and finding.fix:
         message += f"; fix: {finding.fix}"
-    return f"{display_path(finding.location.path, base_dir)}:{line}:{column}: {rule} {message} {tag}"
+    message = printable(message)
+    return f"{printable(display_path(finding.location.path, base_dir))}:{line}:{column}: {rule} {message} {tag}"
 
 
 def _summary_line(result: RunResult) -> str:

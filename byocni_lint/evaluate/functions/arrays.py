@@ -13,19 +13,12 @@ from __future__ import annotations
 
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.comparison import equal, integer, kleene, runtime_unknown
-from byocni_lint.evaluate.functions.conversion import to_text
+from byocni_lint.evaluate.functions.conversion import bounded, to_text
 from byocni_lint.evaluate.references import RuntimeObject
 from byocni_lint.evaluate.scope import LimitExceeded
-from byocni_lint.model.values import Unknown
+from byocni_lint.model.values import Unknown, describe
 
 MAX_RANGE_COUNT = 10_000  # "Must be non-negative integer up to 10000" (range() in the reference)
-
-
-def bounded(scope, size: int, function: str) -> None:
-    """Stop, before building it, a string or array larger than any real template needs."""
-    limit = scope.budget.max_value_size
-    if size > limit:
-        raise LimitExceeded(f"{function}() would build a value of {size} items or characters, over the limit of {limit}")
 
 
 def _sequence(value: object, function: str) -> list | str:
@@ -81,11 +74,13 @@ def contains(scope, container, item):
             raise TypeError("contains() on a string needs a string or an integer to find")
         return to_text(item) in container
     if isinstance(container, dict):
-        key = str(item).lower()
+        if not isinstance(item, str):
+            raise TypeError(f"contains() on an object needs a property name, not {describe(item)}")
+        key = item.lower()
         if any(str(name).lower() == key for name in container):
             return True
         if isinstance(container, RuntimeObject):
-            return Unknown(f"whether {container.ref} has '{item}' is known only at deployment")
+            return Unknown(f"whether {container.ref} has {describe(item)} is known only at deployment")
         return False
     return member(scope, array_arg(container, "contains"), item)
 

@@ -16,7 +16,15 @@ import re
 
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.comparison import runtime_unknown
-from byocni_lint.model.values import Unknown
+from byocni_lint.evaluate.scope import LimitExceeded
+from byocni_lint.model.values import Unknown, describe, text_size
+
+
+def bounded(scope, size: int, function: str) -> None:
+    """Stop, before building it, a string or array larger than any real template needs."""
+    limit = scope.budget.max_value_size
+    if size > limit:
+        raise LimitExceeded(f"{function}() would build a value of {size} items or characters, over the limit of {limit}")
 
 
 def hidden_unknown(scope, value: object) -> Unknown | None:
@@ -34,6 +42,13 @@ def hidden_unknown(scope, value: object) -> Unknown | None:
         if found is not None:
             return found
     return None
+
+
+def text_of(scope, value: object, function: str) -> str:
+    """`to_text`, with the size of an array or object measured (sharing counted) before it is serialised."""
+    if isinstance(value, (dict, list)):
+        bounded(scope, text_size(value, scope.budget.max_value_size), function)
+    return to_text(value)
 
 
 def to_text(value: object) -> str:
@@ -54,7 +69,7 @@ def string(scope, value):
     if isinstance(value, str):
         return value
     unknown = hidden_unknown(scope, value)
-    return Unknown(unknown.reason) if unknown is not None else to_text(value)
+    return Unknown(unknown.reason) if unknown is not None else text_of(scope, value, "string")
 
 
 @arm_function("int")
@@ -67,13 +82,13 @@ def int_(scope, value):
         return int(value)
     if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
         return int(value)
-    raise ValueError(f"int() cannot convert {value!r}")
+    raise ValueError(f"int() cannot convert {describe(value)}")
 
 
 @arm_function("float")
 def float_(scope, value):
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise TypeError(f"float() cannot convert {value!r}")
+        raise TypeError(f"float() cannot convert {describe(value)}")
     return float(value)
 
 
@@ -86,7 +101,7 @@ def bool_(scope, value):
         return value != 0
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
-    raise ValueError(f"bool() cannot convert {value!r}")
+    raise ValueError(f"bool() cannot convert {describe(value)}")
 
 
 @arm_function("json")

@@ -14,11 +14,12 @@ import ipaddress
 
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.comparison import integer
+from byocni_lint.model.values import describe
 
 
 def _network(text: object) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     if not isinstance(text, str) or "/" not in text:
-        raise ValueError(f"{text!r} is not in CIDR notation")
+        raise ValueError(f"{describe(text)} is not in CIDR notation")
     return ipaddress.ip_network(text.strip(), strict=False)
 
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.model.ids import build_id, resource_group_id
-from byocni_lint.model.values import Unknown
+from byocni_lint.model.values import Unknown, describe
 
 
 def _split_scope_args(args: tuple) -> tuple[list[str], str, list[str]]:
     """resourceId([subscriptionId], [resourceGroupName], resourceType, name...): the type is the first
     argument with a '/' (names cannot contain one, scope values neither)."""
+    for arg in args:
+        if not isinstance(arg, str):
+            raise TypeError(f"resource ID parts must be strings, not {describe(arg)}")
     for index, arg in enumerate(args):
-        if isinstance(arg, str) and "/" in arg.strip("/"):
-            return [str(a) for a in args[:index]], arg, [str(a) for a in args[index + 1:]]
+        if "/" in arg.strip("/"):
+            return list(args[:index]), arg, list(args[index + 1:])
     raise ValueError("no resource type argument")
 
 

@@ -3,7 +3,7 @@ https://learn.microsoft.com/azure/azure-resource-manager/templates/template-func
 
 Functions that search or compare text follow the reference's case rules: startsWith, endsWith, indexOf
 and lastIndexOf ignore case; contains and replace do not. Functions that build text (concat, format,
-padLeft, replace, join) check the size first (`arrays.bounded`), so doubling a string through a chain
+padLeft, replace, join) check the size first (`conversion.bounded`), so doubling a string through a chain
 of variables, or padding to two billion characters, ends in a budget error instead of exhausting memory.
 
 guid() and uniqueString() are hashes of their arguments: equal inputs give equal outputs, which is all
@@ -18,10 +18,9 @@ import re
 from urllib.parse import quote, unquote, urljoin
 
 from byocni_lint.evaluate.functions import arm_function
-from byocni_lint.evaluate.functions.arrays import bounded
 from byocni_lint.evaluate.functions.comparison import integer
-from byocni_lint.evaluate.functions.conversion import hidden_unknown, parse_json, to_text
-from byocni_lint.model.values import Unknown
+from byocni_lint.evaluate.functions.conversion import bounded, hidden_unknown, parse_json, text_of, to_text
+from byocni_lint.model.values import Unknown, describe
 
 def _text_arg(value: object, name: str) -> str:
     if not isinstance(value, str):
@@ -62,7 +61,7 @@ def format_(scope, template, *args):
         if token in ("{{", "}}"):
             return token[0]
         value = args[int(match.group(1))]
-        text = _dotnet_format(value, match.group(3))
+        text = _dotnet_format(scope, value, match.group(3))
         if match.group(2):
             width = int(match.group(2))
             bounded(scope, built[0] + abs(width), "format")
@@ -74,24 +73,31 @@ def format_(scope, template, *args):
     return _PLACEHOLDER.sub(replace, template)
 
 
-def _dotnet_format(value: object, spec: str | None) -> str:
+def _dotnet_format(scope, value: object, spec: str | None) -> str:
+    """One placeholder's text; a width or precision is checked against the size limit before it is used."""
     if not spec:
-        return to_text(value)
+        return text_of(scope, value, "format")
     if re.fullmatch(r"0+", spec) and isinstance(value, int):
         return str(value).zfill(len(spec))  # custom format: '{0:000}' pads with zeros
     kind, digits = spec[0].upper(), spec[1:]
+    if digits and not digits.isdigit():
+        raise ValueError(f"format specifier {describe(spec)} is not supported")
+    if len(digits) > 9:  # no real template pads to a billion characters; int() of it would be slow too
+        bounded(scope, 10 ** 9, "format")
+    size = int(digits or (2 if kind in "NFP" else 0))
+    bounded(scope, size, "format")
     if kind == "D" and isinstance(value, int):
-        return str(value).zfill(int(digits or 0))
+        return str(value).zfill(size)
     if kind == "N":
-        return f"{value:,.{int(digits or 2)}f}"
+        return f"{value:,.{size}f}"
     if kind == "F":
-        return f"{value:.{int(digits or 2)}f}"
+        return f"{value:.{size}f}"
     if kind == "X" and isinstance(value, int):
         text = format(value, "x" if spec[0] == "x" else "X")
-        return text.zfill(int(digits or 0))
+        return text.zfill(size)
     if kind == "P":
-        return f"{value * 100:,.{int(digits or 2)}f} %"
-    raise ValueError(f"format specifier {spec!r} is not supported")
+        return f"{value * 100:,.{size}f} %"
+    raise ValueError(f"format specifier {describe(spec)} is not supported")
 
 
 @arm_function("toLower")
@@ -173,9 +179,10 @@ def join(scope, items, delimiter):
     unknown = next((item for item in items if isinstance(item, Unknown)), None)
     if unknown is not None:
         return Unknown(unknown.reason)
-    texts = [to_text(item) for item in items]
-    bounded(scope, sum(len(text) for text in texts) + len(delimiter) * max(len(texts) - 1, 0), "join")
-    return delimiter.join(texts)
+    bounded(scope, len(items) * (len(delimiter) + 1), "join")
+    bounded(scope, sum(len(item) if isinstance(item, str) else 8 for item in items)
+            + len(delimiter) * max(len(items) - 1, 0), "join")
+    return delimiter.join(to_text(item) for item in items)
 
 
 @arm_function("base64")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from byocni_lint.frontends import ClaimedFile, Unit
-from byocni_lint.load.files import head
+from byocni_lint.load.files import head_text
 
 if TYPE_CHECKING:
     from byocni_lint.frontends.run import Run
@@ -30,10 +30,10 @@ class ArmFrontEnd:
         suffixed = path.name.lower().endswith(SUFFIXES)
         if not suffixed and not explicit:
             return None
-        lowered = head(path, _SNIFF_BYTES).lower()
-        if b"deploymentparameters.json" in lowered:
+        lowered = head_text(path, _SNIFF_BYTES).lower()
+        if "deploymentparameters.json" in lowered:
             return PARAMETERS_KIND
-        if b"deploymenttemplate.json" in lowered:
+        if "deploymenttemplate.json" in lowered:
             return TEMPLATE_KIND
         return "JSON file" if explicit and suffixed else None
 

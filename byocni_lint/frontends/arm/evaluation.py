@@ -19,24 +19,48 @@ def model_of_template(run: "Run", template: object, path: str, parameter_values:
                       format: str) -> "Model | None":
     """The model of one evaluation, or None when an evaluation limit stopped it (reported as BYO903)."""
     from byocni_lint.evaluate.deployment import TemplateInput, evaluate_template
-    from byocni_lint.evaluate.scope import Budget, LimitExceeded
+    from byocni_lint.evaluate.scope import Budget, LimitExceeded, RunBudget
     from byocni_lint.frontends.arm.to_model import build_model
 
-    budget = Budget.from_limits(run.limits)
+    if run.run_budget is None:
+        run.run_budget = RunBudget(int(run.limits["max_run_steps"]))
+    spent = run.out_of_steps.get(id(template))
+    if spent is not None or run.run_budget.exhausted:
+        # Work shared between evaluations of one template: one that ran out of steps with one parameters
+        # file is not run again with the next (the cost is in the template), and the run has one total.
+        limit = spent or f"the run took more than {run.run_budget.max_steps} evaluation steps in total"
+        where = f" with {parameters_source}" if parameters_source else ""
+        run.problem("BYO903", f"not evaluated{where}: {limit}", Location(path))
+        return None
+    budget = Budget.from_limits(run.limits, run=run.run_budget)
     source = TemplateInput(template if isinstance(template, dict) else {}, path, parameter_values, load_linked)
     evaluation = evaluate_template(source, budget)
     limit = evaluation.limit
+    model = None
     if limit is None:
         try:
             model = build_model(evaluation, path, parameters_source)
             model.format = format
-            return model
         except LimitExceeded as exc:  # bodies are evaluated while modelling
             limit = str(exc)
         except RecursionError:
             limit = "expressions nested too deeply"
+    _report_rejected_input(run, evaluation.problems, path)
+    if limit is None:
+        return model
+    if budget.steps > budget.max_steps:
+        run.out_of_steps[id(template)] = limit
     run.problem("BYO903", f"evaluation stopped: {limit}", Location(path))
     return None
+
+
+def _report_rejected_input(run: "Run", problems: list, path: str) -> None:
+    """Values ARM rejects (a wrong parameter type, a negative copy count): BYO900 where they were written."""
+    from byocni_lint.model.positions import node_span
+
+    for message, node in problems:
+        span = node_span(node)
+        run.problem("BYO900", message, Location(node.source.path, span) if span is not None else Location(path))
 
 
 def report_malformed_expressions(run: "Run", root: object, path: str) -> None:

@@ -13,6 +13,7 @@ from byocni_lint.frontends.arm.documents import ARM_PARAMETERS, ARM_TEMPLATE, Do
 from byocni_lint.frontends.arm.evaluation import report_malformed_expressions
 from byocni_lint.frontends.arm.pairing import FolderIndex, parameter_files_for, template_for_parameters
 from byocni_lint.frontends.run import Run
+from byocni_lint.load.files import FileProblem, is_file, resolve_within, resolved
 
 
 class ArmReader:
@@ -24,10 +25,7 @@ class ArmReader:
         self.folders = FolderIndex()
 
     def document(self, path: Path, display: str, explicit: bool) -> Document | None:
-        try:
-            key = path.resolve()
-        except (OSError, RuntimeError, ValueError):
-            key = path.absolute()
+        key = resolved(path)
         if key not in self.documents:
             self.documents[key] = self._parse(path, display, explicit)
         return self.documents[key]
@@ -67,7 +65,7 @@ class ArmReader:
             if document is None:
                 continue
             if document.kind == ARM_TEMPLATE:
-                templates[claimed.path.resolve()] = (claimed.path, document)
+                templates[resolved(claimed.path)] = (claimed.path, document)
             else:
                 orphans.append((claimed.path, document))
         override = self._override_parameters()
@@ -82,12 +80,10 @@ class ArmReader:
                 yield Unit(document.path, self._builder(path, document, parameters))
 
     def _builder(self, path: Path, document: Document, parameters: Document | None):
-        from byocni_lint.evaluate.deployment import relative_template_loader
-
         def build():
             values = parameters.root.get("parameters") if parameters is not None and isinstance(parameters.root, dict) else None
             return self.run.arm_model(document.root, document.path, values if isinstance(values, dict) else None,
-                                      relative_template_loader(str(path), self._linked),
+                                      lambda relative: self._linked(path, document.path, relative),
                                       parameters.path if parameters else None)
         return build
 
@@ -126,7 +122,7 @@ class ArmReader:
             template_path = template_for_parameters(path, self.folders)
             if template_path is None:
                 continue
-            key = template_path.resolve()
+            key = resolved(template_path)
             if key in templates:
                 continue
             template = self.document(template_path, _display_beside(path, template_path), True)
@@ -134,8 +130,26 @@ class ArmReader:
                 templates[key] = (template_path, template)
                 plans[key] = [document]
 
-    def _linked(self, path: str) -> dict | None:
-        document = self.document(Path(path), path, True)
+    def _linked(self, template: Path, display: str, relative: str) -> dict | None:
+        """The template `templateLink.relativePath` names, resolved against the linking file as ARM does;
+        only inside the folders being linted (or their repository): anything else is a note, not a read."""
+        from byocni_lint.model.positions import node_span
+        from byocni_lint.model.values import describe
+
+        span = node_span(relative)
+        location = Location(relative.source.path, span) if span is not None else Location(display)  # type: ignore[attr-defined]
+        try:
+            target = resolve_within(template.parent, relative, self.run.roots)
+        except FileProblem as problem:
+            self.run.problem(problem.rule_id, problem.message, location)
+            return None
+        if target is None:
+            self.run.note(f"linked template {describe(relative)} lies outside the folders being linted and their "
+                          "repository, so it is not read", location)
+            return None
+        if not is_file(target):
+            return None
+        document = self.document(target, str(target), True)
         return document.root if document is not None and document.kind == ARM_TEMPLATE else None  # type: ignore[return-value]
 
 
