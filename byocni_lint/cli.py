@@ -65,6 +65,9 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
               help="Exit 1 when a finding at or above this severity exists (default: error).")
 @click.option("--parameters", "-p", type=click.Path(), help="ARM parameters file for the templates given.")
+@click.option("--context", "context", multiple=True, type=click.Path(), metavar="PATH",
+              help="Also read PATH (file or folder, repeatable) to link clusters to networks declared there; "
+                   "findings are reported only for the PATHS given.")
 @click.option("--bicep", "bicep", type=click.Path(), help="The Bicep compiler to use (else BYOCNI_LINT_BICEP, `bicep`, `az bicep`).")
 @click.option("--no-bicep-cli", is_flag=True, help="Read Bicep with byocni-lint's own front end even when a compiler is found.")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rule ids or prefixes (repeatable, comma lists).")
@@ -100,15 +103,15 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
-def cli(paths, fmt, output, fail_on, parameters, bicep, no_bicep_cli, select, ignore, color, list_rules, explain, show_fixes,
-        check_installed_cli, debug, today, **report):
+def cli(paths, fmt, output, fail_on, parameters, context, bicep, no_bicep_cli, select, ignore, color, list_rules,
+        explain, show_fixes, check_installed_cli, debug, today, **report):
     """Lint AKS bring-your-own-CNI deployments (ARM templates) before they reach Azure.
 
     PATHS are files or folders (default: the current folder).
     """
     try:
         code = _run(paths, fmt, output, fail_on, parameters, (bicep, no_bicep_cli), select, ignore, color, list_rules, explain,
-                    today, debug, {**report, "show_fixes": show_fixes}, check_installed_cli)
+                    today, debug, {**report, "show_fixes": show_fixes}, check_installed_cli, context)
     except click.UsageError:
         raise
     except RulebookError as exc:  # a bad rule file or parameter: the user's to fix, so no traceback
@@ -129,7 +132,7 @@ def cli(paths, fmt, output, fail_on, parameters, bicep, no_bicep_cli, select, ig
 
 
 def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, color, list_rules, explain, today, debug,
-         report: dict, check_installed_cli=False) -> int:
+         report: dict, check_installed_cli=False, context=()) -> int:
     from byocni_lint.rulebook import load_rulebook
 
     if list_rules or explain:
@@ -175,7 +178,8 @@ def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, colo
     options = Options(select=_known_rules(_split_ids(select), rule_ids, "--select"),
                       ignore=_known_rules(_split_ids(ignore), rule_ids, "--ignore"),
                       parameters=parameters, today=day, debug=debug, check_installed_cli=check_installed_cli,
-                      bicep=compiler[0], no_bicep_cli=compiler[1], custom_rules=tuple(custom))
+                      bicep=compiler[0], no_bicep_cli=compiler[1], context=tuple(context),
+                      custom_rules=tuple(custom))
     if parameters and not Path(parameters).is_file():
         what = "not a regular file" if os.path.lexists(parameters) else "no such parameters file"
         raise click.BadParameter(f"{what}: {parameters}", param_hint="--parameters")

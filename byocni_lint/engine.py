@@ -1,7 +1,10 @@
-"""Runs the pipeline, whatever the input formats: discover -> front ends -> model -> checks -> dedupe.
+"""Runs the pipeline, whatever the input formats: discover -> front ends -> models -> link -> checks -> dedupe.
 
-The engine knows no format: front ends (frontends/) turn files into models, checks (checks/) turn
-models into findings. A finding reported by several evaluations of the same file is kept once, and
+The engine knows no format: front ends (frontends/) turn files into models, the run-wide linker
+(model/link.py) resolves references across them, checks (checks/) turn each linked view into findings.
+Context files (`--context`) are read for linking only: their own models are never checked and their
+read problems are not reported, but a finding of a checked model may point into them (the delegation
+in the unchanged network file is where the user must change something). A finding reported by several evaluations of the same file is kept once, and
 BYO901 notes about the same value from several rules become one note naming every rule.
 """
 from __future__ import annotations
@@ -28,12 +31,12 @@ class Options:
     bicep: str | None = None  # the Bicep compiler named with --bicep
     no_bicep_cli: bool = False  # our own Bicep front end even when a compiler is found
     check_installed_cli: bool = False  # also judge the local `az` (az version -o json) for BYO002
+    context: tuple[str, ...] = ()  # paths read for linking only (model/link.py), reported on only if given
     # From the settings file (config.py, configured_run.py):
     rule_params: dict = field(default_factory=dict)  # rule id -> {param: value} over the rule file's params
     parameter_map: dict = field(default_factory=dict)  # resolved template path -> [parameters file paths]
     path_filter: object = None  # pathfilter.PathFilter: excluded and git-ignored files are not read
     terraform_var_files: tuple = ()  # settings `terraform.var-files`, for the Terraform front end
-    context: tuple = ()  # settings `context`: paths of the run-wide model's context
     custom_rules: tuple = ()  # custom_rules.CustomRule from --rules-dir: checks written as data
 
 
@@ -50,6 +53,7 @@ class LintRun:
     clusters: int = 0  # BYOCNI clusters found
     models: list = field(default_factory=list)  # kept only when asked (--format model)
     files_read: frozenset = frozenset()  # resolved paths of every file read, which --output must not be
+    context_files: int = 0  # files read only as context for linking
     read: dict[str, str] = field(default_factory=dict)  # display path -> kind it was read as (--verbose)
 
 
@@ -111,6 +115,7 @@ class _Linter:
         from byocni_lint.frontends.run import Run
         from byocni_lint.suppress import Suppressions
         from byocni_lint.load.files import linted_roots
+        from byocni_lint.model.link import RunLinker
 
         fronts = frontends()
         found = discover(paths, fronts, self.options.path_filter)
@@ -123,22 +128,15 @@ class _Linter:
             run.problem("BYO900", "cannot read folder: permission denied or not a folder", Location(folder))
         for claimed in (c for files in found.claimed.values() for c in files):
             run.kinds[claimed.display] = claimed.kind
+        checked = self.build(fronts, found.claimed, run)
+        context, missing_context = self.context(fronts, found, checked)
+        linker = RunLinker([model for model, _ in checked] + context)
         models = []
-        clusters = 0
-        for front in fronts:
-            files = found.claimed.get(front.name)
-            if not files:
-                continue
-            units = self.attempt(files[0].display, f"reading {front.name} files", _read_all, front, files, run)
-            for unit in units or ():
-                model = self.attempt(unit.display, "evaluation", unit.build)
-                if model is None:
-                    continue
-                model.format = unit.format
-                clusters += sum(1 for cluster in model.clusters if cluster.is_byocni)
-                self.check(model, unit.display)
-                if self.keep_models:
-                    models.append(model)
+        for model, display in checked:
+            view = self.attempt(display, "linking", linker.view, model) or model
+            self.check(view, display)
+            if self.keep_models:
+                models.append(view)
         for display in run.unsupported:
             run.kinds.pop(display, None)
         unreadable = {path for path in run.unreadable if path not in run.kinds}
@@ -147,10 +145,47 @@ class _Linter:
         rules_run = {rule.id for rule in self.rules_run()}
         findings = sorted((f for f in run.suppressions.apply(findings, set(self.rulebook), rules_run)
                            if selected(f.rule_id, self.options)), key=Finding.sort_key)
-        return LintRun(findings, self.rules_run(), sum(kinds.values()) + len(unreadable), found.missing,
-                       self.internal_errors, dict(kinds), found.skipped_by_suffix(),
-                       [*found.unsupported, *run.unsupported], clusters, models,
-                       frozenset(run.files_read), dict(sorted(run.kinds.items())))
+        clusters = sum(1 for model, _ in checked for cluster in model.clusters if cluster.is_byocni)
+        return LintRun(findings, self.rules_run(), sum(kinds.values()) + len(unreadable),
+                       [*found.missing, *missing_context], self.internal_errors, dict(kinds),
+                       found.skipped_by_suffix(), [*found.unsupported, *run.unsupported], clusters, models,
+                       files_read=frozenset(run.files_read), context_files=len(context),
+                       read=dict(sorted(run.kinds.items())))
+
+    def build(self, fronts, claimed: dict, run) -> list[tuple]:
+        """Every unit's model with the file it is about, in front-end order."""
+        built = []
+        for front in fronts:
+            files = claimed.get(front.name)
+            if not files:
+                continue
+            units = self.attempt(files[0].display, f"reading {front.name} files", _read_all, front, files, run)
+            for unit in units or ():
+                model = self.attempt(unit.display, "evaluation", unit.build)
+                if model is not None:
+                    model.format = unit.format
+                    built.append((model, unit.display))
+        return built
+
+    def context(self, fronts, found, checked: list[tuple]) -> tuple[list, list[str]]:
+        """Models of the context files for linking, without those already read as given paths; what
+        the context files report about themselves is dropped (they are not among the paths given)."""
+        if not self.options.context:
+            return [], []
+        from byocni_lint.discover import discover
+        from byocni_lint.frontends.run import Run
+        from byocni_lint.load.files import linted_roots
+
+        given = {_resolved(c.display) for files in found.claimed.values() for c in files}
+        extra = discover(list(self.options.context), fronts)
+        claimed = {name: [c for c in files if _resolved(c.display) not in given]
+                   for name, files in extra.claimed.items()}
+        # `--parameters` is for the templates given, not for the context's own templates.
+        quiet = Run(self.rulebook, replace(self.options, parameters=None), lambda finding: None, self.attempt)
+        quiet.roots = linted_roots(list(self.options.context))
+        seen = {_unit_key(model) for model, _ in checked}
+        models = [model for model, _ in self.build(fronts, claimed, quiet) if _unit_key(model) not in seen]
+        return models, extra.missing
 
     def check(self, model, display: str) -> None:
         from byocni_lint.checks.context import CheckContext
@@ -178,6 +213,17 @@ class _Linter:
                 raise
             self.internal_errors.append(f"{path}: {stage} failed: {type(exc).__name__}: {exc}")
             return None
+
+
+def _resolved(display: str | None) -> str | None:
+    from pathlib import Path
+
+    return str(Path(display).resolve()) if display else None
+
+
+def _unit_key(model) -> tuple:
+    """One evaluation of a template with a parameters file, wherever the files were named from."""
+    return _resolved(model.source), _resolved(model.parameters_source)
 
 
 def lint_paths(paths: list[str], options: Options | None = None, keep_models: bool = False) -> LintRun:

@@ -55,14 +55,14 @@ class Finding:
     """Property path inside the resource, e.g. `properties.networkProfile.serviceCidr`."""
     fingerprint_key: str = field(default="", compare=False)
     """Stable identity across unrelated edits (no line numbers); reporters hash it."""
-    related: tuple[tuple[str, Location], ...] = field(default=(), compare=False)
-    """Other places that explain the finding, each with what it is ("value set here"): SARIF relatedLocations."""
     suppressed: str | None = field(default=None, compare=False)
     """The reason of the inline suppression that covers it (suppress.py); such findings do not count."""
     rules: tuple[str, ...] = ()
     """For a BYO901 note: the rules that needed the unresolved value (data, so notes merge without parsing)."""
     fix: str | None = None
     """How to fix it, kept apart from the message (it becomes SARIF help and keeps messages short)."""
+    related: tuple[Location, ...] = field(default=(), compare=False)
+    """Other places the finding rests on (the cluster's reference to a subnet declared in another file)."""
 
     def sort_key(self) -> tuple:
         span = self.location.span or Span(0, 0, 0, 0)

@@ -233,7 +233,7 @@ def test_json_output_structure() -> None:
     assert document["version"] == __version__
     assert document["summary"] == {"files": 3, "findings": 2, "suppressed": 0, "kinds": {"ARM template": 3}, "byocni_clusters": 3, "error": 1, "warning": 1, "note": 0}
     keys = ["rule", "severity", "message", "path", "line", "column", "end_line", "end_column", "resource", "property",
-            "fix", "rules", "fingerprint", "suppression"]
+            "fix", "rules", "related", "fingerprint", "suppression"]
     assert all(list(finding) == keys for finding in document["findings"])
     reserved = next(f for f in document["findings"] if f["rule"] == "BYO003")
     line, column = position(ERROR, '"serviceCidr": "172.30.128.0/17"', '"172')
@@ -248,6 +248,7 @@ def test_json_output_structure() -> None:
         "property": "properties.networkProfile.serviceCidr",
         "fix": None,
         "rules": None,
+        "related": None,
         "fingerprint": reserved["fingerprint"],
         "suppression": None,
     }

@@ -38,6 +38,7 @@ def test_finding_fields_and_values(tmp_path: Path) -> None:
             "property": "properties.networkProfile.podCidr",
             "fix": None,
             "rules": None,
+            "related": None,
             "fingerprint": finding_fingerprint(finding, tmp_path),
             "suppression": None,
         }
@@ -59,7 +60,7 @@ def test_document_shape_key_order_and_pretty_printing(tmp_path: Path) -> None:
     assert list(document) == ["version", "findings", "summary"]
     assert document["version"] == __version__
     assert list(document["findings"][0]) == [
-        "rule", "severity", "message", "path", "line", "column", "end_line", "end_column", "resource", "property", "fix", "rules",
+        "rule", "severity", "message", "path", "line", "column", "end_line", "end_column", "resource", "property", "fix", "rules", "related",
         "fingerprint", "suppression",
     ]
     assert output == json.dumps(document, indent=2)

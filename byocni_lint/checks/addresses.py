@@ -5,7 +5,7 @@ Both rules use overlap, never string equality (a /12 that contains a reserved /1
 from __future__ import annotations
 
 from byocni_lint.checks import check
-from byocni_lint.checks.context import CheckContext, and_list
+from byocni_lint.checks.context import CheckContext, and_list, through
 from byocni_lint.findings import Severity
 from byocni_lint.model import Cluster, Field, Model, VirtualNetwork
 from byocni_lint.model.spellings import DNS_SERVICE_IP, POD_CIDR, SERVICE_CIDR
@@ -40,19 +40,21 @@ def reserved_address_range(model: Model, ctx: CheckContext) -> None:
     reserved = [network for network in map(parse_network, ctx.params["reserved_ranges"]) if network is not None]
     listing = and_list(reserved)
     for cluster in model.clusters:
-        candidates = [(ctx.spell(SERVICE_CIDR), f) for f in cluster.service_cidr_fields()] + \
-                     [(ctx.spell(POD_CIDR), f) for f in cluster.pod_cidr_fields() if cluster.uses_pod_cidr]
+        candidates = [(ctx.spell(SERVICE_CIDR), f, cluster) for f in cluster.service_cidr_fields()] + \
+                     [(ctx.spell(POD_CIDR), f, cluster) for f in cluster.pod_cidr_fields() if cluster.uses_pod_cidr]
         for subnet in cluster.node_subnets():
-            candidates += [(f"address prefix of node subnet {subnet.name}", f) for f in subnet.address_prefixes]
+            candidates += [(f"address prefix of node subnet {subnet.name}", f, through(cluster, subnet))
+                           for f in subnet.address_prefixes]
         for vnet in _cluster_vnets(cluster):
-            candidates += [(f"address space of VNet {vnet.name}", f) for f in vnet.address_prefixes]
-        for label, field in candidates:
+            candidates += [(f"address space of VNet {vnet.name}", f, through(cluster, vnet))
+                           for f in vnet.address_prefixes]
+        for label, field, subject in candidates:
             for _, network in _networks(ctx, [field], cluster, label):
                 bad = overlapping(network, reserved)
                 if bad:
                     ranges = f"reserved range{'s' if len(bad) > 1 else ''} {and_list(bad)}"
                     ctx.fail(field, f"{label} {network} overlaps {ranges}; pick a range outside {listing}",
-                             cluster, key=f"{label}|{network}")
+                             subject, key=f"{label}|{network}")
 
 
 
@@ -84,14 +86,14 @@ def address_ranges_conflict(model: Model, ctx: CheckContext) -> None:
                     subnet, prefix = hits[0]
                     ctx.fail(field, f"{label} {network} overlaps node subnet {subnet.name} ({prefix}); Kubernetes "
                                     f"{users} and nodes would share addresses",
-                             cluster, key=f"{setting}|subnet", fix=f"set {ctx.spell(setting)} to a range outside the subnet")
+                             through(cluster, subnet), key=f"{setting}|subnet", fix=f"set {ctx.spell(setting)} to a range outside the subnet")
                     continue
                 vnet_hits = [(v, n) for v, n in vnet_ranges if overlapping(network, [n])]
                 if vnet_hits:
                     network_space, prefix = vnet_hits[0]
                     ctx.fail(field, f"{label} {network} overlaps the address space of VNet {network_space.name} ({prefix}); "
                                     "traffic to that part of the VNet would be routed inside the cluster",
-                             cluster, Severity.WARNING, key=f"{setting}|vnet",
+                             through(cluster, network_space), Severity.WARNING, key=f"{setting}|vnet",
                              fix=f"set {ctx.spell(setting)} to a range outside the VNet")
         _check_dns_service_ip(ctx, cluster, services, defaults["dnsServiceIP"])
 

@@ -6,8 +6,9 @@ set (parameter default or parameters file), "if deployed" for resources behind a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TypeVar
 
 from byocni_lint.findings import Finding, Location, Severity
 from byocni_lint.model import Field, Resource
@@ -15,6 +16,30 @@ from byocni_lint.model.spellings import spell
 from byocni_lint.rulebook import RuleSpec
 
 UNRESOLVED = "BYO901"
+R = TypeVar("R", bound=Resource)
+
+
+def reported(resource: R, *context: object) -> R:
+    """`resource` as a finding names it, carrying what else the finding depends on: a condition (the
+    cluster, the subnet, one rule may not be deployed: "if deployed") and a link to another file (the
+    node subnet declared elsewhere: named, and a `maybe` link caps the finding at warning)."""
+    condition = resource.conditional or _first(context, "conditional")
+    link = resource.link or _first(context, "link")
+    if (condition, link) == (resource.conditional, resource.link):
+        return resource
+    return replace(resource, conditional=condition, link=link)
+
+
+def through(resource: R, *context: object) -> R:
+    """`resource` carrying only the link of what a finding about it rests on (a cluster whose service
+    range overlaps a VNet declared in another file), not those resources' conditions."""
+    link = resource.link or _first(context, "link")
+    return resource if link is resource.link else replace(resource, link=link)
+
+
+def _first(context: tuple[object, ...], attribute: str):
+    """The first set `conditional` / `link` among what a finding rests on (rules, subnets, None)."""
+    return next((getattr(c, attribute) for c in context if getattr(c, attribute, None)), None)
 
 
 class CheckLimitExceeded(Exception):
@@ -52,21 +77,24 @@ class CheckContext:
         location = where.location if isinstance(where, Field) else where
         prop = where.property_path if isinstance(where, Field) else None
         identity = key or message  # before "value set in X:15": a fingerprint holds no line number
-        related: tuple = ()
+        value_origin: tuple[Location, ...] = ()
         if isinstance(where, Field) and where.origin is not None:
             origin = where.origin
             line = f":{origin.span.line}" if origin.span else ""
             message += f" (value set in {_short(origin.path)}{line})"
-            related = (("value set here", origin),)
+            value_origin = (origin,)  # SARIF relatedLocations: where the value was set
         if resource is not None and resource.conditional:
             message = f"if deployed, {message[0].lower()}{message[1:]}"
             severity = min(severity, Severity.WARNING)
+        link = resource.link if resource is not None else None
+        related: tuple[Location, ...] = ()
+        if link is not None:
+            message, severity, related = _linked(message, severity, link, location)
         self.findings.append(Finding(
             rule_id=self.spec.id, severity=severity, message=message, location=location,
             resource=resource.display if resource else None, property=prop,
             fingerprint_key=f"{resource.display if resource else ''}|{prop or ''}|{identity}",
-            related=related,
-            fix=fix,
+            fix=fix, related=related or value_origin,  # a link names the files it rests on itself
         ))
 
     def unknown(self, where: Field, resource: Resource | None, what: str = "") -> None:
@@ -82,6 +110,24 @@ class CheckContext:
             fingerprint_key=f"{resource.display if resource else ''}|{where.property_path}",
             rules=(self.spec.id,),
         ))
+
+
+def _linked(message: str, severity: Severity, link, location: Location) -> tuple[str, Severity, tuple[Location, ...]]:
+    """A finding resting on a resource from another file names that file and line; on a link that
+    may be wrong it names the assumption and is at most a warning."""
+    related = link.related(location.path)
+    if link.assumption:
+        message = f"{link.assumption}: {message[0].lower()}{message[1:]}"
+        severity = min(severity, Severity.WARNING)
+    elif link.declared.path != location.path:
+        message += f" (declared in {_line(link.declared)})"
+    if link.reference.path != location.path:
+        message += f" (referenced at {_line(link.reference)})"
+    return message, severity, related
+
+
+def _line(where: Location) -> str:
+    return f"{where.path}:{where.span.line}" if where.span else where.path
 
 
 def and_list(items) -> str:

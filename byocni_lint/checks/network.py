@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from byocni_lint.checks import check
-from byocni_lint.checks.context import CheckContext, CheckLimitExceeded, and_list
+from byocni_lint.checks.context import CheckContext, CheckLimitExceeded, and_list, reported as _reported
 from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Location, Severity
 from byocni_lint.model import Cluster, Field, Model, NetworkSecurityGroup, Resource, RouteTable, SecurityRule, Subnet
@@ -32,7 +32,6 @@ _ACCEPTED_NEXT_HOPS = ("virtualappliance", "virtualnetworkgateway")
 _ISOLATED_OUTBOUND = ("none", "block")
 _MAX_LISTED = 4
 
-R = TypeVar("R", bound=Resource)
 L = TypeVar("L")
 
 
@@ -52,15 +51,6 @@ def _byocni_clusters(model: Model, ctx: CheckContext) -> Iterator[tuple[Cluster,
                 subnet_id = subnet_id.as_unknown("it names a subnet that the linted files do not declare")
             ctx.unknown(subnet_id, cluster, f"vnetSubnetID of pool {pool.name}")
         yield cluster, cluster.node_subnets()
-
-
-def _reported(resource: R, *context: object) -> R:
-    """`resource` as a finding names it, marked conditional when anything else the finding depends on
-    (the cluster, the subnet, one rule) may not be deployed, so that ctx.fail says "if deployed"."""
-    if resource.conditional:
-        return resource
-    condition = next((c.conditional for c in context if getattr(c, "conditional", None)), None)
-    return replace(resource, conditional=condition) if condition else resource
 
 
 def _note(ctx: CheckContext, location: Location, prop: str, reason: str, resource: Resource | None,

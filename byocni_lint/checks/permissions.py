@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from byocni_lint.checks import check
-from byocni_lint.checks.context import CheckContext
+from byocni_lint.checks.context import CheckContext, through
 from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Severity
 from byocni_lint.model import Cluster, Field, Model, RoleAssignment, RoleDefinition, Subnet, id_of
@@ -223,6 +223,7 @@ def _report_missing(ctx: CheckContext, cluster: Cluster, identity: ClusterIdenti
     lacking = " and ".join(missing)
     fix = (f"give the identity Network Contributor ({NETWORK_CONTRIBUTOR}) on the subnet, or a custom role with "
            f"{' and '.join(ctx.params['required_actions'])}{_principal_hint(identity)}")
+    subject = through(cluster, node_subnet.subnet)
     at_identity = cluster.identity_type if cluster.identity_type is not None and cluster.identity_type.present \
         else node_subnet.written
     mine = [grant for grant in grants if grant.to_cluster is True]
@@ -239,13 +240,13 @@ def _report_missing(ctx: CheckContext, cluster: Cluster, identity: ClusterIdenti
         held = ", ".join(dict.fromkeys(f"{grant.role.name} on {_short_scope(str(grant.assignment.scope))}"
                                        for grant in elsewhere))
         ctx.fail(at_identity, f"{who} holds {held}, which does not cover node subnet {node_subnet.label}, so it "
-                              f"lacks {lacking} there", cluster, key=f"scope|{node_subnet.id}", fix=fix)
+                              f"lacks {lacking} there", subject, key=f"scope|{node_subnet.id}", fix=fix)
     else:
         held = ", ".join(dict.fromkeys(grant.role.name for grant in mine))
         found = f"give {who} only {held}, which does not grant" if held else f"assign no role to {who}, so nothing grants"
         ctx.fail(at_identity, f"these files {found} {lacking} on node subnet {node_subnet.label}; it may be granted "
                               "outside these files. If not, AKS cannot attach nodes and load balancers to the subnet",
-                 cluster, Severity.WARNING, key=f"none|{node_subnet.id}", fix=fix)
+                 subject, Severity.WARNING, key=f"none|{node_subnet.id}", fix=fix)
 
 
 def _advise(ctx: CheckContext, cluster: Cluster, identity: ClusterIdentity, node_subnet: _NodeSubnet,

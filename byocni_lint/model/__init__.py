@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from byocni_lint.model.ids import normalize_id, provider_suffix
 from byocni_lint.model.values import Unknown, property_name
 from byocni_lint.findings import Location
 from byocni_lint.model.positions import member_span, node_span
+
+if TYPE_CHECKING:
+    from byocni_lint.model.link import Link
 
 PLACEHOLDER_MARK = "{"  # deployment placeholders such as {subscriptionid} (see evaluate.scope.DeploymentContext)
 
@@ -159,6 +162,8 @@ class Resource:
     kind: str  # short type for messages, e.g. "managedClusters"
     location: Location
     conditional: str | None = None
+    link: "Link | None" = None
+    """Set on a copy linked in from another file of the run (model/link.py): how surely, and why."""
 
     @property
     def display(self) -> str:
@@ -391,6 +396,8 @@ class Model:
     format: str = "arm"  # the input format, for spelling settings in messages (model/spellings.py)
     resources: list["ArmResource"] = field(default_factory=list)
     """Every deployed resource as ARM-shaped body, whatever the input format: what custom rules query."""
+    links: list[tuple[str, str, "Link"]] = field(default_factory=list)
+    """What the run-wide linker added (model/link.py): (table, ID in this view, link)."""
 
     def find(self, table: dict, value: object):
         """Look up a resource by an ID value: exact match, else the same resource path when the ID names a

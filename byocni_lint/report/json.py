@@ -16,6 +16,7 @@ Shape (keys always present and in this order; `null` where a value is unknown)::
           "property": "properties.networkProfile.serviceCidr" | null,
           "fix": "how to fix it" | null,
           "rules": ["BYO004", ...] | null,   # for a BYO901 note: the rules that needed the value
+          "related": [{"path": ..., "line": ..., "column": ...}] | null  # the other file a finding rests on
           "fingerprint": "<sha256 hex>",      # stable across line moves; what baselines record
           "suppression": null | {"kind": "inSource", "justification": "<reason>"}
         }
@@ -68,6 +69,8 @@ def _finding(finding: Finding, base_dir: Path) -> dict[str, Any]:
         "property": finding.property,
         "fix": finding.fix,
         "rules": list(finding.rules) or None,
+        "related": [{"path": display_path(where.path, base_dir), "line": where.span.line if where.span else None,
+                     "column": where.span.column if where.span else None} for where in finding.related] or None,
         "fingerprint": finding_fingerprint(finding, base_dir),
         "suppression": None if finding.suppressed is None else {"kind": "inSource", "justification": finding.suppressed},
     }

@@ -44,6 +44,7 @@ def model_values(model: Model) -> dict:
     shown.pop("source", None)
     shown.pop("format", None)
     shown.pop("parameters_source", None)
+    shown.pop("links", None)
     return shown
 
 
@@ -55,7 +56,20 @@ def _model(model: Model, at) -> dict:
         items = getattr(model, table)
         values = items.values() if isinstance(items, dict) else items
         out[table] = sorted((_object(item, at) for item in values), key=_order)
+    if model.links:
+        out["links"] = [{"table": table, "id": key, **_link(link, at)} for table, key, link in model.links]
     return out
+
+
+def _link(link, at) -> dict:
+    """A link (model/link.py) with its two ends located."""
+    shown = {"strength": link.strength, "subject": link.subject}
+    if at is not None:
+        shown["declared"] = at(link.declared)
+        shown["reference"] = at(link.reference)
+    if link.assumption:
+        shown["assumption"] = link.assumption
+    return shown
 
 
 def _order(item: dict) -> str:
@@ -71,6 +85,10 @@ def _object(item: object, at) -> dict:
         if name in _NOT_SHOWN or name.startswith("_"):
             continue
         value = getattr(item, name)
+        if name == "link":
+            if value is not None:
+                out[name] = _link(value, at)
+            continue
         if name in _BACK_LINKS:
             if value is not None:
                 out[name] = value.id or value.name

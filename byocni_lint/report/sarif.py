@@ -29,7 +29,7 @@ import attr
 import sarif_om as so
 
 from byocni_lint import __version__
-from byocni_lint.findings import Finding, Severity
+from byocni_lint.findings import Finding, Location, Severity
 from byocni_lint.report import RunResult, display_path, encodable, finding_fingerprint
 from byocni_lint.rulebook import RuleSpec
 
@@ -176,17 +176,17 @@ def _security_severity(rule: RuleSpec) -> str:
     return text
 
 
+def _physical(where: Location, base_dir: Path) -> so.PhysicalLocation:
+    uri, uri_base_id = _artifact_uri(where.path, base_dir)
+    return so.PhysicalLocation(artifact_location=so.ArtifactLocation(uri=uri, uri_base_id=uri_base_id),
+                               region=_region(where))
+
+
 def _result(finding: Finding, rule_index: dict[str, int], base_dir: Path) -> so.Result:
-    uri, uri_base_id = _artifact_uri(finding.location.path, base_dir)
-    location = so.Location(
-        physical_location=so.PhysicalLocation(
-            artifact_location=so.ArtifactLocation(uri=uri, uri_base_id=uri_base_id),
-            region=_region(finding),
-        ),
-    )
+    uri, _ = _artifact_uri(finding.location.path, base_dir)
+    location = so.Location(physical_location=_physical(finding.location, base_dir))
     if finding.resource:
         location.logical_locations = [so.LogicalLocation(fully_qualified_name=finding.resource, kind="resource")]
-    related = [_related(index, text, where, base_dir) for index, (text, where) in enumerate(finding.related)]
     return so.Result(
         rule_id=finding.rule_id,
         # A finding of a rule outside the run's rule list keeps its ruleId; -1 is dropped as "unset".
@@ -194,22 +194,14 @@ def _result(finding: Finding, rule_index: dict[str, int], base_dir: Path) -> so.
         level=finding.severity.label,
         message=so.Message(text=finding.message),
         locations=[location],
-        related_locations=related or None,
+        # The other file a finding rests on (the cluster naming a subnet declared elsewhere).
+        related_locations=[so.Location(id=index, physical_location=_physical(where, base_dir))
+                           for index, where in enumerate(finding.related)] or None,
+        partial_fingerprints={FINGERPRINT_KEY: finding_fingerprint(finding, base_dir)},
         # Every result says whether it is suppressed (SARIF: all results of a run carry the array or none do).
         suppressions=[] if finding.suppressed is None else [
             so.Suppression(kind="inSource", justification=finding.suppressed)],
-        partial_fingerprints={FINGERPRINT_KEY: finding_fingerprint(finding, base_dir)},
         properties={"fix": finding.fix} if finding.fix else None,
-    )
-
-
-def _related(index: int, text: str, where, base_dir: Path) -> so.Location:
-    uri, uri_base_id = _artifact_uri(where.path, base_dir)
-    return so.Location(
-        id=index,
-        physical_location=so.PhysicalLocation(
-            artifact_location=so.ArtifactLocation(uri=uri, uri_base_id=uri_base_id), region=_span_region(where.span)),
-        message=so.Message(text=text),
     )
 
 
@@ -224,11 +216,8 @@ def _artifact_uri(path: str, base_dir: Path) -> tuple[str, str | None]:
     return quote(shown, safe="/", errors="surrogatepass"), SRCROOT
 
 
-def _region(finding: Finding) -> so.Region:
-    return _span_region(finding.location.span)
-
-
-def _span_region(span) -> so.Region:
+def _region(where: Location) -> so.Region:
+    span = where.span
     if span is None:
         return so.Region(start_line=1)
     return so.Region(

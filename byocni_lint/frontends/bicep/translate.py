@@ -435,7 +435,7 @@ class Translator:
         children = statement.named_children
         name = self.text(children[0])
         start, end = self.span(statement)
-        arm_type = "object"
+        arm_type: str | None = None
         default = None
         for child in children[1:]:
             if child.type == "type":
@@ -446,7 +446,8 @@ class Translator:
             self.text(d).lstrip("@").split("(")[0].strip().split(".")[-1] == "secure" for d in decorators.named_children)
         if secure:
             arm_type = "securestring" if arm_type == "string" else "secureObject"
-        spec = located_dict({"type": located(arm_type, self.source, start, end)}, self.source, start, end)
+        declared = {"type": located(arm_type, self.source, start, end)} if arm_type else {}
+        spec = located_dict(declared, self.source, start, end)
         if default is not None and not secure:
             value = self.ex(default)
             spec["defaultValue"] = as_node(value, self.source)
@@ -458,7 +459,7 @@ class Translator:
         children = statement.named_children
         start, end = self.span(statement)
         type_node = next((c for c in children[1:-1] if c.type == "type"), None)
-        arm_type = _arm_type(self.text(type_node)) if type_node is not None else "object"
+        arm_type = (_arm_type(self.text(type_node)) if type_node is not None else None) or "object"
         spec = located_dict({"type": located(arm_type, self.source, start, end)}, self.source, start, end)
         value = self.ex(children[-1])
         spec["value"] = as_node(value, self.source)
@@ -815,15 +816,19 @@ def _string_value(node, parsed: Parsed) -> str:
     return text[1:-1] if node.type == "string" and len(text) >= 2 else text
 
 
-def _arm_type(text: str) -> str:
-    text = text.strip()
+def _arm_type(text: str) -> str | None:
+    """The ARM type a Bicep type compiles to, or None when this translation cannot know it (a
+    user-defined or resource-derived type): then no type is declared, so none is judged."""
+    text = text.strip().rstrip("?").strip()
     if text.endswith("]"):
         return "array"
     if text in ("string", "int", "bool", "object", "array"):
         return text
     if text.startswith("'"):
         return "string"
-    return "object"
+    if text.startswith("{"):
+        return "object"
+    return None
 
 
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", "'": "'", "$": "$"}
