@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += _bulk_in_process(folder, args.templates)
         with tempfile.TemporaryDirectory(prefix="byocni-bench-bicep-") as tmp:
             rows += _bicep_tree(Path(tmp), args.bicep_files)
+        with tempfile.TemporaryDirectory(prefix="byocni-bench-tf-") as tmp:
+            rows += _terraform_tree(Path(tmp) / "terraform", args.runs)
     except LinterFailed as failure:
         _print_table(rows)
         print(f"\nbenchmark aborted: {failure}", file=sys.stderr)
@@ -132,6 +134,77 @@ def _bulk_in_process(folder: Path, count: int) -> list[tuple[str, str, str]]:
         ("  per template", f"{elapsed / count:.3f} ms", _throughput_verdict(elapsed / count)),
         ("  findings", str(len(result.findings)), ""),
     ]
+
+
+_TF_MAIN = """
+variable "pod_cidr" {
+  default = "192.168.0.0/16"
+}
+locals {
+  prefix = "aks"
+}
+resource "azurerm_virtual_network" "vnet" {
+  name                = "${local.prefix}-vnet"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  address_space       = ["10.1.0.0/16"]
+}
+module "network" {
+  source    = "./network"
+  vnet_name = azurerm_virtual_network.vnet.name
+}
+resource "azurerm_kubernetes_cluster" "aks" {
+  name                = local.prefix
+  resource_group_name = "rg"
+  location            = "westeurope"
+  dns_prefix          = local.prefix
+  default_node_pool {
+    name           = "system"
+    vm_size        = "Standard_D4s_v5"
+    vnet_subnet_id = module.network.subnet_id
+  }
+  identity {
+    type = "SystemAssigned"
+  }
+  network_profile {
+    network_plugin = "none"
+    pod_cidr       = var.pod_cidr
+  }
+}
+resource "azurerm_role_assignment" "subnet" {
+  scope                = module.network.subnet_id
+  role_definition_name = "Network Contributor"
+  principal_id         = azurerm_kubernetes_cluster.aks.identity[0].principal_id
+}
+"""
+_TF_NETWORK = """
+variable "vnet_name" {}
+resource "azurerm_subnet" "nodes" {
+  for_each             = { nodes = 1 }
+  name                 = each.key
+  resource_group_name  = "rg"
+  virtual_network_name = var.vnet_name
+  address_prefixes     = [cidrsubnet("10.1.0.0/16", 8, each.value)]
+}
+output "subnet_id" {
+  value = azurerm_subnet.nodes["nodes"].id
+}
+"""
+
+
+def _terraform_tree(folder: Path, runs: int) -> list[tuple[str, str, str]]:
+    """A typical AKS configuration (two .tf files, a local module) evaluated without a plan, in process."""
+    from byocni_lint.engine import lint_paths
+
+    (folder / "network").mkdir(parents=True)
+    (folder / "main.tf").write_text(_TF_MAIN)
+    (folder / "network" / "main.tf").write_text(_TF_NETWORK)
+    lint_paths([str(folder)])  # warm: tree-sitter and the evaluator imported once
+    start = time.perf_counter()
+    for _ in range(runs):
+        result = lint_paths([str(folder)])
+    elapsed = (time.perf_counter() - start) * 1000 / runs
+    return [("Terraform configuration (2 .tf, 1 module)", f"{elapsed:.1f} ms", f"{len(result.findings)} findings")]
 
 
 def _bicep_tree(folder: Path, count: int) -> list[tuple[str, str, str]]:

@@ -101,17 +101,21 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--show-settings", is_flag=True, help="Print the resolved settings for the paths and exit.")
 @click.option("--no-respect-gitignore", is_flag=True, help="Lint files in folders even when .gitignore ignores them.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
+@click.option("--tf-dir", type=click.Path(), help="Terraform configuration folder of the plans given (for .tf locations).")
+@click.option("--tf-var-file", multiple=True, type=click.Path(), help="Terraform variables file, as -var-file (repeatable).")
+@click.option("--tf-var", multiple=True, metavar="NAME=VALUE", help="Terraform variable, as -var (repeatable).")
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
 def cli(paths, fmt, output, fail_on, parameters, context, bicep, no_bicep_cli, select, ignore, color, list_rules,
-        explain, show_fixes, check_installed_cli, debug, today, **report):
+        explain, show_fixes, check_installed_cli, debug, today, tf_dir, tf_var_file, tf_var, **report):
     """Lint AKS bring-your-own-CNI deployments (ARM templates) before they reach Azure.
 
     PATHS are files or folders (default: the current folder).
     """
     try:
         code = _run(paths, fmt, output, fail_on, parameters, (bicep, no_bicep_cli), select, ignore, color, list_rules, explain,
-                    today, debug, {**report, "show_fixes": show_fixes}, check_installed_cli, context)
+                    today, debug, {**report, "show_fixes": show_fixes}, check_installed_cli, context,
+                    terraform=(tf_dir, tuple(tf_var_file), tuple(tf_var)))
     except click.UsageError:
         raise
     except RulebookError as exc:  # a bad rule file or parameter: the user's to fix, so no traceback
@@ -132,7 +136,7 @@ def cli(paths, fmt, output, fail_on, parameters, context, bicep, no_bicep_cli, s
 
 
 def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, color, list_rules, explain, today, debug,
-         report: dict, check_installed_cli=False, context=()) -> int:
+         report: dict, check_installed_cli=False, context=(), terraform=(None, (), ())) -> int:
     from byocni_lint.rulebook import load_rulebook
 
     if list_rules or explain:
@@ -179,6 +183,7 @@ def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, colo
                       ignore=_known_rules(_split_ids(ignore), rule_ids, "--ignore"),
                       parameters=parameters, today=day, debug=debug, check_installed_cli=check_installed_cli,
                       bicep=compiler[0], no_bicep_cli=compiler[1], context=tuple(context),
+                      tf_dir=terraform[0], tf_var_files=terraform[1], tf_vars=terraform[2],
                       custom_rules=tuple(custom))
     if parameters and not Path(parameters).is_file():
         what = "not a regular file" if os.path.lexists(parameters) else "no such parameters file"

@@ -92,7 +92,7 @@ def _options(options, settings: Settings, report: dict):
         path_filter=PathFilter(root, (*settings.exclude, *settings.extend_exclude),
                                settings.respect_gitignore and not report["no_respect_gitignore"]),
         bicep=options.bicep or settings.bicep.get("compiler"),  # --bicep wins over settings bicep.compiler
-        terraform_var_files=tuple(str(root / f) for f in settings.terraform_var_files),
+        tf_var_files=(*options.tf_var_files, *(str(root / f) for f in settings.terraform_var_files)),
         context=(*options.context, *(str(root / c) for c in settings.context)),  # --context and settings `context`
     )
 

@@ -32,11 +32,13 @@ class Options:
     no_bicep_cli: bool = False  # our own Bicep front end even when a compiler is found
     check_installed_cli: bool = False  # also judge the local `az` (az version -o json) for BYO002
     context: tuple[str, ...] = ()  # paths read for linking only (model/link.py), reported on only if given
+    tf_dir: str | None = None  # Terraform: configuration folder of the plans (--tf-dir)
+    tf_var_files: tuple[str, ...] = ()  # --tf-var-file, as terraform -var-file
+    tf_vars: tuple[str, ...] = ()  # --tf-var NAME=VALUE, as terraform -var
     # From the settings file (config.py, configured_run.py):
     rule_params: dict = field(default_factory=dict)  # rule id -> {param: value} over the rule file's params
     parameter_map: dict = field(default_factory=dict)  # resolved template path -> [parameters file paths]
     path_filter: object = None  # pathfilter.PathFilter: excluded and git-ignored files are not read
-    terraform_var_files: tuple = ()  # settings `terraform.var-files`, for the Terraform front end
     custom_rules: tuple = ()  # custom_rules.CustomRule from --rules-dir: checks written as data
 
 
@@ -85,6 +87,7 @@ class _Linter:
         self.findings: dict[tuple, Finding] = {}
         self.unresolved: dict[tuple, tuple[Finding, set[str]]] = {}
         self.internal_errors: list[str] = []
+        self.report_only: dict[int, frozenset[str] | None] = {}  # model id -> files its rule findings may be in (Unit.report_only)
 
     def rules_run(self) -> list[RuleSpec]:
         ids = set(self.checks) | {r for r in ALWAYS_ON if selected(r, self.options)}
@@ -134,7 +137,7 @@ class _Linter:
         models = []
         for model, display in checked:
             view = self.attempt(display, "linking", linker.view, model) or model
-            self.check(view, display)
+            self.check(view, display, self.report_only.get(id(model)))
             if self.keep_models:
                 models.append(view)
         for display in run.unsupported:
@@ -164,6 +167,7 @@ class _Linter:
                 model = self.attempt(unit.display, "evaluation", unit.build)
                 if model is not None:
                     model.format = unit.format
+                    self.report_only[id(model)] = unit.report_only
                     built.append((model, unit.display))
         return built
 
@@ -187,7 +191,9 @@ class _Linter:
         models = [model for model, _ in self.build(fronts, claimed, quiet) if _unit_key(model) not in seen]
         return models, extra.missing
 
-    def check(self, model, display: str) -> None:
+    def check(self, model, display: str, report_only: frozenset[str] | None = None) -> None:
+        from os.path import normpath
+
         from byocni_lint.checks.context import CheckContext
 
         for rule_id, check_function in self.checks.items():
@@ -195,7 +201,8 @@ class _Linter:
                                    limits=self.rulebook["BYO903"].params)
             self.attempt(display, rule_id, check_function, model, context)
             for finding in context.findings:
-                self.add(finding)
+                if report_only is None or normpath(finding.location.path) in report_only:
+                    self.add(finding)
 
     def attempt(self, path: str, stage: str, function, *args):
         """Run one stage for one file; a bug met there must not stop the other files and rules, so it is

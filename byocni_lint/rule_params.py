@@ -125,7 +125,7 @@ def _flow(value: object) -> str | None:
 
 
 SCHEMAS: dict[str, dict[str, Validator]] = {
-    "BYO001": {"min_stable": _api_version, "min_preview": _api_version},
+    "BYO001": {"min_stable": _api_version, "min_preview": _api_version, "min_azurerm_version": _cli_version},
     "BYO002": {"min_cli_version": _cli_version},
     "BYO003": {"reserved_ranges": list_of(_cidr)},
     "BYO004": {},

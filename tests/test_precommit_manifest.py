@@ -51,13 +51,14 @@ def test_hook_entry_is_a_declared_console_script() -> None:
 @pytest.mark.parametrize("name", ["a.json", "b.bicep", "c.bicepparam", "d.jsonc", "infra/aks/main.bicep",
                                   "deploy.sh", "x/create.bash", "aks.ps1", "Makefile", "hack/aks/Makefile",
                                   "deploy.mk", "Dockerfile", "build/Dockerfile.cli", ".github/workflows/aks.yml",
-                                  "azure-pipelines.yml", "ci/azure-pipelines-aks.yaml"])
+                                  "azure-pipelines.yml", "ci/azure-pipelines-aks.yaml",
+                                  "e.tf", "terraform.tfvars", "env/prod.auto.tfvars"])
 def test_files_pattern_selects_lintable_inputs(name: str) -> None:
     # pre-commit applies `files` with re.search on the repo-relative path.
     assert re.search(_hook()["files"], name)
 
 
-@pytest.mark.parametrize("name", ["e.tf", "f.yaml", "g.json.bak", "h.bicep.md", "README.md", "k8s/deploy.yaml",
+@pytest.mark.parametrize("name", ["e.tf.bak", "f.yaml", "g.json.bak", "h.bicep.md", "README.md", "k8s/deploy.yaml",
                                   "Makefile.md", "docs/Dockerfile.md/x"])
 def test_files_pattern_skips_other_files(name: str) -> None:
     assert not re.search(_hook()["files"], name)

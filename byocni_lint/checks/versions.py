@@ -17,6 +17,7 @@ def api_version_too_old(model: Model, ctx: CheckContext) -> None:
     min_stable = api_version_param(ctx.params["min_stable"])
     min_preview = api_version_param(ctx.params["min_preview"])
     for cluster in model.clusters:
+        _provider_too_old(cluster, ctx)
         api = cluster.api_version
         if api is None:
             continue
@@ -35,6 +36,20 @@ def api_version_too_old(model: Model, ctx: CheckContext) -> None:
         needed = min_preview if version.is_preview else min_stable
         ctx.fail(api, f"{ctx.name(api)} {version} predates {ctx.spell(NETWORK_PLUGIN)} 'none', which needs "
                       f"{min_stable} or later (preview: {min_preview} or later)", cluster, fix=f"use {needed} or newer")
+
+
+def _provider_too_old(cluster, ctx: CheckContext) -> None:
+    """Terraform: the azurerm provider must be 3.6.0 or later to send networkPlugin 'none'."""
+    from byocni_lint.semantics.providers import allows_at_least
+
+    pin = cluster.provider_version
+    if pin is None or not cluster.is_byocni or not pin.known:
+        return
+    text, constraint = pin.value
+    minimum = str(ctx.params["min_azurerm_version"])
+    if allows_at_least(text, minimum, constraint) is False:
+        ctx.fail(pin, f"{pin.property_path} '{text}' allows only azurerm versions before {minimum}, the first "
+                      f"that accepts network_plugin = \"none\"; require {minimum} or later", cluster)
 
 
 @check("BYO002")

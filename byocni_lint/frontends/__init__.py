@@ -37,6 +37,7 @@ class Unit:
     display: str
     build: Callable[[], "Model | None"]
     format: str = "arm"  # key of the spelling table the model's messages use
+    report_only: frozenset[str] | None = None  # rule findings only in these files (a .tf named alone lints its folder)
 
 
 class FrontEnd(Protocol):

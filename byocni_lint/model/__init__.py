@@ -185,6 +185,7 @@ class AgentPool:
 class Cluster(Resource):
     """A deployed `managedClusters` resource with its network profile and node pools."""
     api_version: Field | None = None
+    provider_version: Field | None = None  # Terraform: the azurerm pin or constraint (value: (text, is_constraint))
     network_profile: Field | None = None  # the whole profile: where AKS's defaults are reported
     kubernetes_version: Field | None = None
     support_plan: Field | None = None
