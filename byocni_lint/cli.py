@@ -58,11 +58,12 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "model"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "model", "github", "junit", "gitlab"]),
+              default="text", show_default=True,
+              help="Output format: github = workflow-command annotations, gitlab = Code Quality JSON.")
 @click.option("--output", "-o", type=click.Path(), help="Write the report to FILE.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default="error",
-              show_default=True, help="Exit 1 when a finding at or above this severity exists.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
+              help="Exit 1 when a finding at or above this severity exists (default: error).")
 @click.option("--parameters", "-p", type=click.Path(), help="ARM parameters file for the templates given.")
 @click.option("--context", "context", multiple=True, type=click.Path(), metavar="PATH",
               help="Also read PATH (file or folder, repeatable) to link clusters to networks declared there; "
@@ -78,7 +79,27 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--show-fixes", is_flag=True, help="Add how to fix each finding to the text output.")
 @click.option("--check-installed-cli", is_flag=True,
               help="Also run `az version -o json` and report an installed Azure CLI too old for BYOCNI scripts (BYO002).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress line on stderr.")
+@click.option("--sarif-category", metavar="NAME", help="SARIF automationDetails category (default byocni-lint); "
+              "give each upload in one job its own.")
+@click.option("--base-dir", type=click.Path(file_okay=False, exists=True),
+              help="Folder that sarif/github/gitlab paths are relative to (default: the git top level).")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress line on stderr; text output without the summary line.")
+@click.option("--verbose", "-v", is_flag=True, help="Say on stderr which files were read, as what, and what was skipped.")
+@click.option("--show-suppressed", is_flag=True, help="Text output: list suppressed findings too, with their reasons.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Record today's findings in FILE (by fingerprint, not line) and exit 0.")
+@click.option("--baseline", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="Report only findings that are not in this baseline.")
+@click.option("--rules-dir", type=click.Path(file_okay=False, exists=True), metavar="DIR",
+              help="Also run the custom rules (YAML) in this folder.")
+@click.option("--stdin-filename", metavar="NAME",
+              help="With PATH '-': the name of the file read from standard input (its format and where findings point).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="Use this settings file instead of finding one above each path.")
+@click.option("--isolated", is_flag=True, help="Ignore every settings file.")
+@click.option("--show-settings", is_flag=True, help="Print the resolved settings for the paths and exit.")
+@click.option("--no-respect-gitignore", is_flag=True, help="Lint files in folders even when .gitignore ignores them.")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
 @click.option("--tf-dir", type=click.Path(), help="Terraform configuration folder of the plans given (for .tf locations).")
 @click.option("--tf-var-file", multiple=True, type=click.Path(), help="Terraform variables file, as -var-file (repeatable).")
@@ -86,15 +107,15 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--today", hidden=True, help="Date used by date-based rules (YYYY-MM-DD); for tests.")
 @click.version_option(__version__, "--version", prog_name="byocni-lint")
 def cli(paths, fmt, output, fail_on, parameters, context, bicep, no_bicep_cli, select, ignore, color, list_rules,
-        explain, show_fixes, check_installed_cli, quiet, debug, today, tf_dir, tf_var_file, tf_var):
+        explain, show_fixes, check_installed_cli, debug, today, tf_dir, tf_var_file, tf_var, **report):
     """Lint AKS bring-your-own-CNI deployments (ARM templates) before they reach Azure.
 
     PATHS are files or folders (default: the current folder).
     """
     try:
         code = _run(paths, fmt, output, fail_on, parameters, (bicep, no_bicep_cli), select, ignore, color, list_rules, explain,
-                    today, debug, show_fixes, check_installed_cli, context,
-                    terraform=(tf_dir, tuple(tf_var_file), tuple(tf_var)), quiet=quiet)
+                    today, debug, {**report, "show_fixes": show_fixes}, check_installed_cli, context,
+                    terraform=(tf_dir, tuple(tf_var_file), tuple(tf_var)))
     except click.UsageError:
         raise
     except RulebookError as exc:  # a bad rule file or parameter: the user's to fix, so no traceback
@@ -115,7 +136,7 @@ def cli(paths, fmt, output, fail_on, parameters, context, bicep, no_bicep_cli, s
 
 
 def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, color, list_rules, explain, today, debug,
-         show_fixes=False, check_installed_cli=False, context=(), terraform=(None, (), ()), quiet=False) -> int:
+         report: dict, check_installed_cli=False, context=(), terraform=(None, (), ())) -> int:
     from byocni_lint.rulebook import load_rulebook
 
     if list_rules or explain:
@@ -124,7 +145,8 @@ def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, colo
             spec = rulebook.get(explain.strip().upper())
             if spec is None:
                 raise click.BadParameter(f"no rule {explain!r}; see --list-rules", param_hint="--explain")
-            click.echo(f"{spec.id} {spec.name} [{spec.severity.label}]\n\n{spec.summary}\n\n{spec.description}\n\n{spec.help_uri}")
+            click.echo(f"{spec.id} {spec.name} [{spec.severity.label}]\n\n{spec.summary}\n\n{spec.description}\n\n"
+                       f"Documentation: {spec.doc_url}")
         else:
             from byocni_lint.checks import registered_checks
             from byocni_lint.engine import ALWAYS_ON
@@ -139,36 +161,53 @@ def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, colo
     from pathlib import Path
 
     from byocni_lint import progress
-    from byocni_lint.engine import Options, lint_paths
+    from byocni_lint.engine import Options
     from byocni_lint.findings import Severity
     from byocni_lint.frontends import supported_inputs
-    from byocni_lint.report import RunResult, render
+    from byocni_lint.report import RunResult
 
     try:
         day = date.fromisoformat(today) if today else date.today()
     except ValueError:
         raise click.BadParameter(f"{today!r} is not a YYYY-MM-DD date", param_hint="--today") from None
     rule_ids = tuple(load_rulebook())
+    custom: list = []
+    if report["rules_dir"]:
+        from byocni_lint.custom_rules import CustomRuleError, load_custom_rules
+
+        try:
+            custom = load_custom_rules(Path(report["rules_dir"]), set(rule_ids))
+        except CustomRuleError as exc:
+            raise click.UsageError(str(exc)) from None
+        rule_ids = (*rule_ids, *(rule.spec.id for rule in custom))
     options = Options(select=_known_rules(_split_ids(select), rule_ids, "--select"),
                       ignore=_known_rules(_split_ids(ignore), rule_ids, "--ignore"),
                       parameters=parameters, today=day, debug=debug, check_installed_cli=check_installed_cli,
                       bicep=compiler[0], no_bicep_cli=compiler[1], context=tuple(context),
-                      tf_dir=terraform[0], tf_var_files=terraform[1], tf_vars=terraform[2])
+                      tf_dir=terraform[0], tf_var_files=terraform[1], tf_vars=terraform[2],
+                      custom_rules=tuple(custom))
     if parameters and not Path(parameters).is_file():
         what = "not a regular file" if os.path.lexists(parameters) else "no such parameters file"
         raise click.BadParameter(f"{what}: {parameters}", param_hint="--parameters")
     if output:
         _check_writable(output)
+    from byocni_lint.configured_run import lint_with_settings
+    from byocni_lint.stdin import stdin_as_file
+
     _tune_garbage_collector()
     bar: list[progress.Progress] = []
-    if progress.wanted(sys.stderr, quiet):
-        run = lint_paths(list(paths) or ["."], options, keep_models=fmt == "model",
-                         advance=lambda n: bar[0].advance(n),
-                         started=lambda total: bar.append(progress.Progress(total, sys.stderr)))
-        for shown in bar:
-            shown.finish()
-    else:
-        run = lint_paths(list(paths) or ["."], options, keep_models=fmt == "model")
+    hooks = {}
+    if progress.wanted(sys.stderr, report["quiet"]):
+        hooks = {"advance": lambda n: bar[-1].advance(n),
+                 "started": lambda total: bar.append(progress.Progress(total, sys.stderr))}
+    with stdin_as_file(list(paths) or ["."], report["stdin_filename"]) as (lint_list, rename):
+        run, fail_on = lint_with_settings(lint_list, options, fail_on, report, keep_models=fmt == "model", **hooks)
+        if run is not None:
+            run.findings = [rename(finding) for finding in run.findings]
+    for shown in bar:
+        shown.finish()
+    if run is None:
+        return EXIT_CLEAN  # --show-settings printed them
     if run.missing_paths:
         raise click.BadParameter(f"no such file or folder: {', '.join(run.missing_paths)}", param_hint="PATHS")
     for named in run.unsupported:
@@ -176,9 +215,22 @@ def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, colo
     if output and _is_input(Path(output), run.files_read):
         raise click.BadParameter(f"{output} is one of the files being linted; it is not overwritten",
                                  param_hint="--output")
-    result = RunResult(run.findings, run.rules, run.files_linted, run.kinds, run.skipped, run.clusters,
-                       tuple(run.models))
-    text = render(fmt, result, base_dir=Path.cwd(), color=_use_color(color, fmt, output), show_fixes=show_fixes)
+    if report["verbose"]:
+        for display, kind in run.read.items():
+            click.echo(f"byocni-lint: read {display} as {kind}", err=True)
+        for suffix, count in run.skipped.items():
+            click.echo(f"byocni-lint: skipped {count} {suffix} file{'s' if count != 1 else ''} no front end reads", err=True)
+    findings, baselined = _apply_baseline(run.findings, report)
+    if report["write_baseline"]:
+        from byocni_lint.baseline import write_baseline
+
+        count = write_baseline(Path(report["write_baseline"]), findings, _repository_base(report))
+        click.echo(f"byocni-lint: wrote {count} findings to the baseline {report['write_baseline']}", err=True)
+        return EXIT_ERROR if run.internal_errors else EXIT_CLEAN
+    result = RunResult(findings, run.rules, run.files_linted, internal_errors=tuple(run.internal_errors),
+                       baselined=baselined, kinds=run.kinds, skipped=run.skipped, clusters=run.clusters,
+                       models=tuple(run.models))
+    text = _report(fmt, result, report, _use_color(color, fmt, output))
     if output:
         try:
             _write_whole(Path(output), text + "\n")
@@ -198,7 +250,51 @@ def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, colo
     if fail_on == "never":
         return EXIT_CLEAN
     threshold = Severity.parse(fail_on)
-    return EXIT_FINDINGS if any(f.severity >= threshold for f in run.findings) else EXIT_CLEAN
+    return EXIT_FINDINGS if any(f.severity >= threshold for f in result.active()) else EXIT_CLEAN
+
+
+def _repository_base(report: dict):
+    from pathlib import Path
+
+    from byocni_lint.report import repository_root
+
+    return Path(report["base_dir"]) if report["base_dir"] else repository_root(Path.cwd())
+
+
+def _apply_baseline(findings: list, report: dict) -> tuple[list, int]:
+    if not report["baseline"]:
+        return findings, 0
+    from pathlib import Path
+
+    from byocni_lint.baseline import BaselineError, new_findings, read_baseline
+
+    try:
+        known = read_baseline(Path(report["baseline"]))
+    except BaselineError as exc:
+        raise click.BadParameter(str(exc), param_hint="--baseline") from None
+    return new_findings(findings, known, _repository_base(report))
+
+
+def _report(fmt: str, result, report: dict, color: bool) -> str:
+    """The report text. Formats read by a code host (SARIF, annotations, Code Quality) name files relative
+    to the repository root, as the host resolves them; text and JSON relative to the current folder."""
+    from pathlib import Path
+
+    from byocni_lint.report import render
+
+    if report["statistics"]:
+        from byocni_lint.report.statistics import render as statistics
+
+        return statistics(result)
+    base_dir = Path.cwd() if fmt in ("text", "json", "junit", "model") else _repository_base(report)
+    if fmt == "text":
+        return render(fmt, result, base_dir=base_dir, color=color, show_fixes=report["show_fixes"],
+                      summary=not report["quiet"], show_suppressed=report["show_suppressed"])
+    if fmt == "sarif":
+        from byocni_lint.report.sarif import automation_id_for
+
+        return render(fmt, result, base_dir=base_dir, automation_id=automation_id_for(report["sarif_category"]))
+    return render(fmt, result, base_dir=base_dir)
 
 
 def _tune_garbage_collector() -> None:

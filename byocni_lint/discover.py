@@ -34,8 +34,9 @@ class Discovery:
         return dict(sorted(counts.items()))
 
 
-def discover(paths: list[str], frontends: list[FrontEnd]) -> Discovery:
-    """Every file to lint, grouped by the front end that reads it, in a stable order."""
+def discover(paths: list[str], frontends: list[FrontEnd], path_filter=None) -> Discovery:
+    """Every file to lint, grouped by the front end that reads it, in a stable order; `path_filter`
+    (pathfilter.PathFilter) leaves out what the settings exclude and, in folders, what git ignores."""
     result = Discovery()
     seen: set[Path] = set()
     folders = []
@@ -44,11 +45,13 @@ def discover(paths: list[str], frontends: list[FrontEnd]) -> Discovery:
         if _is(path.is_dir):
             folders.append(path)
         elif _named(path):
+            if path_filter is not None and path_filter.excluded(path):
+                continue
             _offer(path, given, True, frontends, result, seen)
         else:
             result.missing.append(given)
     for folder in folders:
-        for file_path, display in _walk(folder, result):
+        for file_path, display in _walk(folder, result, path_filter):
             _offer(file_path, display, False, frontends, result, seen)
     for files in result.claimed.values():
         files.sort(key=lambda claimed: claimed.display)
@@ -72,14 +75,17 @@ def _offer(path: Path, display: str, explicit: bool, frontends: list[FrontEnd], 
         result.skipped.append(path.name)
 
 
-def _walk(root: Path, result: Discovery):
+def _walk(root: Path, result: Discovery, path_filter=None):
     def unreadable(error: OSError) -> None:
         result.unreadable_folders.append(os.path.normpath(str(error.filename or root)))
 
     for folder, dirs, files in os.walk(root, onerror=unreadable):
-        dirs[:] = sorted(d for d in dirs if _visit(d))
+        dirs[:] = sorted(d for d in dirs if _visit(d) and not (
+            path_filter is not None and path_filter.excluded(Path(folder, d), walking=True)))
         for name in sorted(files):
             path = Path(folder, name)
+            if path_filter is not None and path_filter.excluded(path, walking=True):
+                continue
             yield path, os.path.normpath(str(path))
 
 

@@ -19,7 +19,7 @@ from byocni_lint.rulebook import RuleSpec, load_rulebook
 
 UNRESOLVED = "BYO901"
 INPUT_PROBLEMS = ("BYO900", "BYO903")  # a file that could not be read is never "no findings"
-ALWAYS_ON = ("BYO900", UNRESOLVED, "BYO902", "BYO903", "BYO905")  # not checks, but selectable and ignorable
+ALWAYS_ON = ("BYO900", UNRESOLVED, "BYO902", "BYO903", "BYO904", "BYO905")  # not checks, but selectable and ignorable
 
 
 @dataclass
@@ -36,6 +36,11 @@ class Options:
     tf_dir: str | None = None  # Terraform: configuration folder of the plans (--tf-dir)
     tf_var_files: tuple[str, ...] = ()  # --tf-var-file, as terraform -var-file
     tf_vars: tuple[str, ...] = ()  # --tf-var NAME=VALUE, as terraform -var
+    # From the settings file (config.py, configured_run.py):
+    rule_params: dict = field(default_factory=dict)  # rule id -> {param: value} over the rule file's params
+    parameter_map: dict = field(default_factory=dict)  # resolved template path -> [parameters file paths]
+    path_filter: object = None  # pathfilter.PathFilter: excluded and git-ignored files are not read
+    custom_rules: tuple = ()  # custom_rules.CustomRule from --rules-dir: checks written as data
 
 
 @dataclass
@@ -52,6 +57,7 @@ class LintRun:
     models: list = field(default_factory=list)  # kept only when asked (--format model)
     files_read: frozenset = frozenset()  # resolved paths of every file read, which --output must not be
     context_files: int = 0  # files read only as context for linking
+    read: dict[str, str] = field(default_factory=dict)  # display path -> kind it was read as (--verbose)
 
 
 def selected(rule_id: str, options: Options) -> bool:
@@ -70,8 +76,14 @@ class _Linter:
 
         self.options = options
         self.keep_models = keep_models
-        self.rulebook = load_rulebook()
-        self.checks = {rule_id: fn for rule_id, fn in registered_checks().items()
+        self.rulebook = {rule_id: replace(spec, params={**spec.params, **options.rule_params[rule_id]})
+                         if rule_id in options.rule_params else spec
+                         for rule_id, spec in load_rulebook().items()}
+        checks = dict(registered_checks())
+        for rule in options.custom_rules:
+            self.rulebook[rule.spec.id] = rule.spec
+            checks[rule.spec.id] = rule.check
+        self.checks = {rule_id: fn for rule_id, fn in checks.items()
                        if rule_id in self.rulebook and selected(rule_id, options)}
         self.findings: dict[tuple, Finding] = {}
         self.unresolved: dict[tuple, tuple[Finding, set[str]]] = {}
@@ -111,12 +123,14 @@ class _Linter:
         from byocni_lint.discover import discover
         from byocni_lint.frontends import frontends
         from byocni_lint.frontends.run import Run
+        from byocni_lint.suppress import Suppressions
         from byocni_lint.load.files import linted_roots
         from byocni_lint.model.link import RunLinker
 
         fronts = frontends()
-        found = discover(paths, fronts)
+        found = discover(paths, fronts, self.options.path_filter)
         run = Run(self.rulebook, self.options, self.add, self.attempt)
+        run.suppressions = Suppressions()
         run.roots = linted_roots(paths)
         for folder in found.unreadable_folders:
             from byocni_lint.findings import Location
@@ -139,14 +153,18 @@ class _Linter:
             run.kinds.pop(display, None)
         unreadable = {path for path in run.unreadable if path not in run.kinds}
         kinds = Counter(run.kinds.values())
+        findings = [*self.findings.values(), *self.merged_notes()]
+        rules_run = {rule.id for rule in self.rules_run()}
         # A total order, so that ties of the reported key never depend on the order files were read in.
-        findings = sorted([*self.findings.values(), *self.merged_notes()],
+        findings = sorted((f for f in run.suppressions.apply(findings, set(self.rulebook), rules_run)
+                           if selected(f.rule_id, self.options)),
                           key=lambda f: (*f.sort_key(), f.location.span or (), f.resource or "", f.property or ""))
         clusters = sum(1 for model, _ in checked for cluster in model.clusters if cluster.is_byocni)
         return LintRun(findings, self.rules_run(), sum(kinds.values()) + len(unreadable),
                        [*found.missing, *missing_context], self.internal_errors, dict(kinds),
                        found.skipped_by_suffix(), [*found.unsupported, *run.unsupported], clusters, models,
-                       files_read=frozenset(run.files_read), context_files=len(context))
+                       files_read=frozenset(run.files_read), context_files=len(context),
+                       read=dict(sorted(run.kinds.items())))
 
     def build(self, fronts, claimed: dict, run, advance: Callable[[int], None] | None = None) -> list[tuple]:
         """Every unit's model with the file it is about, in front-end order. Units are built as the

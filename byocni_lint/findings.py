@@ -55,6 +55,8 @@ class Finding:
     """Property path inside the resource, e.g. `properties.networkProfile.serviceCidr`."""
     fingerprint_key: str = field(default="", compare=False)
     """Stable identity across unrelated edits (no line numbers); reporters hash it."""
+    suppressed: str | None = field(default=None, compare=False)
+    """The reason of the inline suppression that covers it (suppress.py); such findings do not count."""
     rules: tuple[str, ...] = ()
     """For a BYO901 note: the rules that needed the unresolved value (data, so notes merge without parsing)."""
     fix: str | None = None

@@ -139,7 +139,7 @@ SCHEMAS: dict[str, dict[str, Validator]] = {
     "BYO011": {"calendar": list_of(record({"minor": _minor, "end_of_life": _date}, {"lts_end_of_life": _date})),
                "older_minors_are_end_of_life": _boolean, "calendar_date": _date},
     "BYO012": {"removed_in_stable": _api_version, "removed_in_preview": _api_version},
-    "BYO900": {}, "BYO901": {}, "BYO902": {}, "BYO905": {},
+    "BYO900": {}, "BYO901": {}, "BYO902": {}, "BYO904": {}, "BYO905": {},
     "BYO903": {"max_file_bytes": _positive_int, "max_json_depth": _positive_int, "max_eval_steps": _positive_int,
                "max_run_steps": _positive_int, "max_nsg_rule_evaluations": _positive_int,
                "max_deployment_depth": _positive_int, "max_copy_count": _positive_int, "max_value_size": _positive_int},

@@ -13,6 +13,8 @@ from byocni_lint.findings import Severity
 from byocni_lint.rule_params import params_problem
 
 _REQUIRED = ("id", "name", "severity", "summary", "description", "help_uri")
+PRECISIONS = ("very-high", "high", "medium", "low")  # SARIF's `precision` values, as GitHub reads them
+DOCS_BASE = "https://github.com/byocni-lint/byocni-lint/blob/main/docs/rules/"
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,23 @@ class RuleSpec:
     help_uri: str
     tags: tuple[str, ...] = ()
     security_severity: str | None = None
+    """Only on rules about a security control (tagged `security`): GitHub files every result of a rule
+    with a security severity as a security alert."""
     params: dict[str, Any] = field(default_factory=dict)
+    precision: str = "high"
+    """How often a finding is right (SARIF `precision`); notes about unknown values are not `high`."""
+    options: dict[str, str] = field(default_factory=dict)
+    """What each parameter in `params` means, for the rule's documentation."""
+    limits: tuple[str, ...] = ()
+    """What the rule cannot see, for the rule's documentation."""
+
+    @property
+    def doc_url(self) -> str:
+        """The rule's page, generated from this file (docs/rules/), on the project's site; a custom
+        rule's own `help_uri` (or none)."""
+        if not self.id.startswith("BYO"):
+            return self.help_uri or None  # type: ignore[return-value]
+        return f"{DOCS_BASE}{self.id}.md"
 
 
 class RulebookError(Exception):
@@ -76,6 +94,9 @@ def specs_of(entries: list[tuple[str, object]], directory: Path) -> dict[str, Ru
         if problem:
             raise RulebookError(f"{path}: {problem}")
         sev = raw.get("security_severity")
+        precision = raw.get("precision", "high")
+        if precision not in PRECISIONS:
+            raise RulebookError(f"{path}: precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
         specs[raw["id"]] = RuleSpec(
             id=raw["id"],
             name=raw["name"],
@@ -86,6 +107,9 @@ def specs_of(entries: list[tuple[str, object]], directory: Path) -> dict[str, Ru
             tags=tuple(raw.get("tags") or ()),
             security_severity=None if sev is None else str(sev),
             params=dict(raw.get("params") or {}),
+            precision=precision,
+            options={str(k): str(v) for k, v in (raw.get("options") or {}).items()},
+            limits=tuple(str(item) for item in raw.get("limits") or ()),
         )
     return specs
 

@@ -231,9 +231,9 @@ def test_json_output_structure() -> None:
     document = json.loads(result.stdout)
     assert list(document) == ["version", "findings", "summary"]
     assert document["version"] == __version__
-    assert document["summary"] == {"files": 3, "findings": 2, "kinds": {"ARM template": 3}, "byocni_clusters": 3, "error": 1, "warning": 1, "note": 0}
+    assert document["summary"] == {"files": 3, "findings": 2, "suppressed": 0, "kinds": {"ARM template": 3}, "byocni_clusters": 3, "error": 1, "warning": 1, "note": 0}
     keys = ["rule", "severity", "message", "path", "line", "column", "end_line", "end_column", "resource", "property",
-            "fix", "rules", "related"]
+            "fix", "rules", "related", "fingerprint", "suppression"]
     assert all(list(finding) == keys for finding in document["findings"])
     reserved = next(f for f in document["findings"] if f["rule"] == "BYO003")
     line, column = position(ERROR, '"serviceCidr": "172.30.128.0/17"', '"172')
@@ -249,6 +249,8 @@ def test_json_output_structure() -> None:
         "fix": None,
         "rules": None,
         "related": None,
+        "fingerprint": reserved["fingerprint"],
+        "suppression": None,
     }
     bridge = next(f for f in document["findings"] if f["rule"] == "BYO012")
     assert (bridge["severity"], bridge["path"]) == ("warning", relative(WARNING))
@@ -257,7 +259,7 @@ def test_json_output_structure() -> None:
 def test_json_output_when_clean() -> None:
     document = json.loads(cli(CLEAN, "--format", "json").stdout)
     assert document["findings"] == []
-    assert document["summary"] == {"files": 1, "findings": 0, "kinds": {"ARM template": 1}, "byocni_clusters": 1, "error": 0, "warning": 0, "note": 0}
+    assert document["summary"] == {"files": 1, "findings": 0, "suppressed": 0, "kinds": {"ARM template": 1}, "byocni_clusters": 1, "error": 0, "warning": 0, "note": 0}
 
 
 # --- SARIF output -----------------------------------------------------------------------------------
@@ -270,7 +272,7 @@ def test_sarif_output_is_valid_and_complete(assert_valid_sarif) -> None:
     (run,) = log["runs"]
     assert run["tool"]["driver"]["name"] == "byocni-lint"
     rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
-    assert rule_ids == ["BYO001", "BYO003", "BYO008", "BYO009", "BYO010", "BYO011", "BYO012", "BYO900", "BYO901", "BYO902", "BYO903", "BYO905"]
+    assert rule_ids == ["BYO001", "BYO003", "BYO008", "BYO009", "BYO010", "BYO011", "BYO012", "BYO900", "BYO901", "BYO902", "BYO903", "BYO904", "BYO905"]
     reserved = next(r for r in run["results"] if r["ruleId"] == "BYO003")
     assert reserved["level"] == "error"
     assert rule_ids[reserved["ruleIndex"]] == "BYO003"
@@ -384,13 +386,13 @@ def test_ignored_error_does_not_fail_the_run() -> None:
 # --- rule help and version --------------------------------------------------------------------------
 
 
-def test_list_rules_lists_all_17_rules() -> None:
+def test_list_rules_lists_all_18_rules() -> None:
     result = cli("--list-rules", select=None)
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    assert len(lines) == 17
+    assert len(lines) == 18
     ids = [line.split()[0] for line in lines]
-    assert ids == [f"BYO{n:03d}" for n in range(1, 13)] + ["BYO900", "BYO901", "BYO902", "BYO903", "BYO905"]
+    assert ids == [f"BYO{n:03d}" for n in range(1, 13)] + ["BYO900", "BYO901", "BYO902", "BYO903", "BYO904", "BYO905"]
     book = load_rulebook()
     for line in lines:
         spec = book[line.split()[0]]

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from byocni_lint import __version__
 from byocni_lint.findings import Finding, Location, Severity, Span
-from byocni_lint.report import RunResult, render
+from byocni_lint.report import RunResult, finding_fingerprint, render
 
 
 def as_json(result: RunResult, base_dir: Path) -> dict:
@@ -38,8 +39,11 @@ def test_finding_fields_and_values(tmp_path: Path) -> None:
             "fix": None,
             "rules": None,
             "related": None,
+            "fingerprint": finding_fingerprint(finding, tmp_path),
+            "suppression": None,
         }
     ]
+    assert re.fullmatch(r"[0-9a-f]{64}", document["findings"][0]["fingerprint"])
 
 
 def test_unknown_position_and_context_are_null(tmp_path: Path) -> None:
@@ -57,6 +61,7 @@ def test_document_shape_key_order_and_pretty_printing(tmp_path: Path) -> None:
     assert document["version"] == __version__
     assert list(document["findings"][0]) == [
         "rule", "severity", "message", "path", "line", "column", "end_line", "end_column", "resource", "property", "fix", "rules", "related",
+        "fingerprint", "suppression",
     ]
     assert output == json.dumps(document, indent=2)
 
@@ -75,10 +80,10 @@ def test_findings_sorted_and_summary_counted(tmp_path: Path) -> None:
     assert [(f["path"], f["line"], f["rule"]) for f in document["findings"]] == [
         ("a.json", 2, "BYO001"), ("a.json", 2, "BYO003"), ("a.json", 9, "BYO002"), ("b.json", 1, "BYO001"),
     ]
-    assert document["summary"] == {"files": 4, "findings": 4, "kinds": {}, "byocni_clusters": None, "error": 1, "warning": 2, "note": 1}
+    assert document["summary"] == {"files": 4, "findings": 4, "suppressed": 0, "kinds": {}, "byocni_clusters": None, "error": 1, "warning": 2, "note": 1}
 
 
 def test_clean_run(tmp_path: Path) -> None:
     document = as_json(RunResult([], [], 2), tmp_path)
     assert document["findings"] == []
-    assert document["summary"] == {"files": 2, "findings": 0, "kinds": {}, "byocni_clusters": None, "error": 0, "warning": 0, "note": 0}
+    assert document["summary"] == {"files": 2, "findings": 0, "suppressed": 0, "kinds": {}, "byocni_clusters": None, "error": 0, "warning": 0, "note": 0}

@@ -119,7 +119,7 @@ def test_automation_id_can_be_overridden(sarif_log) -> None:
 
 
 def test_rule_descriptor(sarif_log) -> None:
-    rule = make_rule("BYO010", Severity.WARNING, tags=("network", "cidr"), security_severity="7.5")
+    rule = make_rule("BYO010", Severity.WARNING, tags=("security", "network", "cidr"), security_severity="7.5")
     (descriptor,) = sarif_log([], rules=[rule])["runs"][0]["tool"]["driver"]["rules"]
     assert descriptor == {
         "id": "BYO010",
@@ -129,10 +129,10 @@ def test_rule_descriptor(sarif_log) -> None:
             "text": "Why BYO010 matters; see the docs (https://learn.microsoft.com/azure/aks/use-byo-cni).",
             "markdown": rule.description,
         },
-        "helpUri": "https://example.invalid/rules/BYO010",
+        "helpUri": "https://github.com/byocni-lint/byocni-lint/blob/main/docs/rules/BYO010.md",
         "name": "rule-byo010",
         "properties": {
-            "tags": ["network", "cidr"],
+            "tags": ["security", "network", "cidr"],
             "precision": "high",
             "problem.severity": "warning",
             "security-severity": "7.5",
@@ -146,7 +146,8 @@ def test_security_severity_absent_when_unset_and_rejected_when_not_a_score(sarif
     assert "security-severity" not in descriptor["properties"]
     for bad in ("high", "0", "11", "nan"):
         with pytest.raises(ValueError, match=f"BYO001: security_severity .*{bad}"):
-            render("sarif", RunResult([], [make_rule("BYO001", security_severity=bad)], 0), base_dir=tmp_path)
+            render("sarif", RunResult([], [make_rule("BYO001", security_severity=bad, tags=("security",))], 0),
+                   base_dir=tmp_path)
 
 
 def test_note_rule_is_a_recommendation_and_keeps_its_level(sarif_log) -> None:
@@ -287,3 +288,55 @@ def test_serialiser_uses_schema_names_and_drops_unset_values() -> None:
 def test_serialiser_refuses_values_json_cannot_hold() -> None:
     with pytest.raises(TypeError, match="set"):
         sarif.to_sarif_json(so.ReportingDescriptor(id="X", properties={"tags": {"a"}}))
+
+
+# --- day 30: code-scanning refinements ------------------------------------------------------------
+
+
+def test_security_severity_only_on_rules_about_a_security_control(sarif_log) -> None:
+    rules = [make_rule("BYO001", security_severity="7.0"), make_rule("BYO005", security_severity="5.0", tags=("security",))]
+    descriptors = {rule["id"]: rule for rule in sarif_log([], rules=rules)["runs"][0]["tool"]["driver"]["rules"]}
+    assert "security-severity" not in descriptors["BYO001"]["properties"]
+    assert descriptors["BYO005"]["properties"]["security-severity"] == "5.0"
+
+
+def test_precision_comes_from_the_rule(sarif_log) -> None:
+    rules = [make_rule("BYO901", Severity.NOTE, precision="medium"), make_rule("BYO003")]
+    precision = {rule["id"]: rule["properties"]["precision"]
+                 for rule in sarif_log([], rules=rules)["runs"][0]["tool"]["driver"]["rules"]}
+    assert precision == {"BYO901": "medium", "BYO003": "high"}
+
+
+def test_invocation_records_success_and_internal_errors(tmp_path: Path, assert_valid_sarif) -> None:
+    clean = assert_valid_sarif(sarif.render(RunResult([], RULES, 1), base_dir=tmp_path))
+    assert clean["runs"][0]["invocations"] == [{"executionSuccessful": True}]
+    broken = RunResult([], RULES, 1, internal_errors=("a.json: BYO005 failed: KeyError: 'x'",))
+    (invocation,) = assert_valid_sarif(sarif.render(broken, base_dir=tmp_path))["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    assert invocation["toolExecutionNotifications"] == [
+        {"level": "error", "message": {"text": "internal error: a.json: BYO005 failed: KeyError: 'x'"}}]
+
+
+def test_results_are_capped_most_severe_first_with_a_notification(tmp_path: Path, assert_valid_sarif) -> None:
+    findings = [make_finding(str(tmp_path / "a.json"), "BYO003", Severity.NOTE, span=Span(n, 1, n, 2), message=f"n{n}")
+                for n in range(1, 4)] + [make_finding(str(tmp_path / "a.json"), "BYO001", span=Span(9, 1, 9, 2))]
+    log = assert_valid_sarif(sarif.render(RunResult(findings, RULES, 1), base_dir=tmp_path, max_results=2))
+    (run,) = log["runs"]
+    assert [r["level"] for r in run["results"]] == ["note", "error"]
+    (notification,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert notification["level"] == "warning" and notification["message"]["text"].startswith("2 of 4 results were left out")
+    assert sarif.MAX_RESULTS == 25_000
+
+
+def test_value_set_elsewhere_is_a_related_location(tmp_path: Path, sarif_log) -> None:
+    origin = Location(str(tmp_path / "aks.parameters.json"), Span(15, 18, 15, 33))
+    result = only_result(sarif_log([make_finding(str(tmp_path / "aks.json"), related=(origin,))]))
+    assert result["relatedLocations"] == [{
+        "id": 0,
+        "physicalLocation": {"artifactLocation": {"uri": "aks.parameters.json", "uriBaseId": "%SRCROOT%"},
+                             "region": {"startLine": 15, "startColumn": 18, "endLine": 15, "endColumn": 33}},
+    }]
+
+def test_category_sets_the_automation_id() -> None:
+    assert sarif.automation_id_for(None) == "byocni-lint/"
+    assert sarif.automation_id_for("byocni-lint-prod") == "byocni-lint-prod/"

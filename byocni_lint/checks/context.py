@@ -76,10 +76,13 @@ class CheckContext:
         severity = severity or self.spec.severity
         location = where.location if isinstance(where, Field) else where
         prop = where.property_path if isinstance(where, Field) else None
+        identity = key or message  # before "value set in X:15": a fingerprint holds no line number
+        value_origin: tuple[Location, ...] = ()
         if isinstance(where, Field) and where.origin is not None:
             origin = where.origin
             line = f":{origin.span.line}" if origin.span else ""
             message += f" (value set in {_short(origin.path)}{line})"
+            value_origin = (origin,)  # SARIF relatedLocations: where the value was set
         if resource is not None and resource.conditional:
             message = f"if deployed, {message[0].lower()}{message[1:]}"
             severity = min(severity, Severity.WARNING)
@@ -90,8 +93,8 @@ class CheckContext:
         self.findings.append(Finding(
             rule_id=self.spec.id, severity=severity, message=message, location=location,
             resource=resource.display if resource else None, property=prop,
-            fingerprint_key=f"{resource.display if resource else ''}|{prop or ''}|{key or message}",
-            fix=fix, related=related,
+            fingerprint_key=f"{resource.display if resource else ''}|{prop or ''}|{identity}",
+            fix=fix, related=related or value_origin,  # a link names the files it rests on itself
         ))
 
     def unknown(self, where: Field, resource: Resource | None, what: str = "") -> None:

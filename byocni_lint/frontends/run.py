@@ -31,6 +31,7 @@ class Run:
         self.unreadable: set[str] = set()
         self.unsupported: list[str] = []  # named files that turned out to be no input we read
         self.kinds: dict[str, str] = {}  # display path -> kind label, for the summary
+        self.suppressions = None  # suppress.Suppressions of the run, set by the engine
         self.files_read: set[Path] = set()  # resolved paths, so --output can refuse to overwrite an input
         self.roots: list[Path] = []  # folders linked templates may come from (load.files.linted_roots)
         self.run_budget: RunBudget | None = None  # evaluate.scope.RunBudget shared by every evaluation (BYO903 max_run_steps)
@@ -46,10 +47,13 @@ class Run:
             self.problem(problem.rule_id, problem.message, Location(display))
             return None
         try:
-            return decode_text(data)
+            text = decode_text(data)
         except UnicodeDecodeError as exc:
             self.problem("BYO900", f"file is not {exc.encoding.upper()} text (byte {exc.start})", Location(display))
             return None
+        if self.suppressions is not None:
+            self.suppressions.collect(display, text)  # every format's text passes here: suppress.py reads them
+        return text
 
     def not_supported(self, display: str) -> None:
         """A file named on the command line that turned out to be no input any front end reads."""

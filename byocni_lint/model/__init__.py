@@ -367,6 +367,23 @@ class ManagedIdentity(Resource):
     """A user-assigned identity deployed by the files (a cluster's identity may point at one)."""
 
 
+class ArmResource:
+    """One deployed resource with its evaluated ARM body (evaluated on first use: most runs never ask)."""
+
+    __slots__ = ("type", "resource", "_body")
+
+    def __init__(self, type_: str, resource: "Resource", body: Callable[[], object]) -> None:
+        self.type = type_
+        self.resource = resource
+        self._body = body
+
+    @property
+    def body(self) -> object:
+        if callable(self._body):
+            self._body = self._body()
+        return self._body
+
+
 @dataclass(eq=False, repr=False)
 class Model:
     """Everything one evaluation of the input declares, linked by normalised ID."""
@@ -383,6 +400,8 @@ class Model:
     identities: dict[str, ManagedIdentity] = field(default_factory=dict)
     parameters_source: str | None = None
     format: str = "arm"  # the input format, for spelling settings in messages (model/spellings.py)
+    resources: list["ArmResource"] = field(default_factory=list)
+    """Every deployed resource as ARM-shaped body, whatever the input format: what custom rules query."""
     links: list[tuple[str, str, "Link"]] = field(default_factory=list)
     """What the run-wide linker added (model/link.py): (table, ID in this view, link)."""
 

@@ -16,16 +16,20 @@ from pathlib import Path
 from byocni_lint.findings import Finding, Severity
 from byocni_lint.rulebook import RuleSpec
 
-FORMATS = ("text", "json", "sarif", "model")
+FORMATS = ("text", "json", "sarif", "model", "github", "junit", "gitlab")
 
 
 @dataclass(frozen=True)
 class RunResult:
     findings: list[Finding]
-    """Already filtered (select/ignore/suppressions); reporters only order them."""
+    """Already filtered by select/ignore; suppressed findings are kept, marked, for the formats that show them."""
     rules: list[RuleSpec]
     """Every rule that ran, in id order, so SARIF consumers learn that a rule ran and found nothing."""
     files_linted: int
+    internal_errors: tuple[str, ...] = ()
+    """Bugs met on the way (the run exits 2): SARIF says the execution did not succeed."""
+    baselined: int = 0
+    """Findings left out because the `--baseline` file already records them."""
     kinds: dict[str, int] = field(default_factory=dict)
     """Files read, by kind ("ARM template" -> 2), for the summary: what was read, not just how much."""
     skipped: dict[str, int] = field(default_factory=dict)
@@ -35,13 +39,21 @@ class RunResult:
     models: tuple = ()
     """The models, only for `--format model` (the one reporter that shows what was understood)."""
 
-    def sorted_findings(self) -> list[Finding]:
-        """Deterministic order, so that two runs over the same inputs produce byte-identical reports."""
-        return sorted(self.findings, key=Finding.sort_key)
+    def sorted_findings(self, suppressed: bool = False) -> list[Finding]:
+        """Deterministic order, so that two runs over the same inputs produce byte-identical reports;
+        suppressed findings only when asked for (JSON, SARIF, `--show-suppressed`)."""
+        return sorted((f for f in self.findings if suppressed or f.suppressed is None), key=Finding.sort_key)
+
+    def active(self) -> list[Finding]:
+        """The findings that count: not suppressed."""
+        return [finding for finding in self.findings if finding.suppressed is None]
+
+    def suppressed_count(self) -> int:
+        return sum(finding.suppressed is not None for finding in self.findings)
 
     def severity_counts(self) -> dict[Severity, int]:
-        """Every severity is present (zero when unused) so summaries never have holes."""
-        counts = Counter(finding.severity for finding in self.findings)
+        """Every severity is present (zero when unused) so summaries never have holes; suppressed ones do not count."""
+        counts = Counter(finding.severity for finding in self.active())
         return {severity: counts[severity] for severity in sorted(Severity, reverse=True)}
 
 
@@ -81,16 +93,40 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(_escape, text)
 
 
-def render(fmt: str, result: RunResult, *, base_dir: Path, color: bool = False, show_fixes: bool = False) -> str:
+def finding_fingerprint(finding: Finding, base_dir: Path) -> str:
+    """A finding's identity across line moves: rule, file (relative, URI-encoded as in SARIF) and its key
+    (resource, property and what is wrong), never a line number. SARIF partialFingerprints, GitLab
+    fingerprints and baselines all use this one."""
+    import hashlib
+    from urllib.parse import quote
+
+    uri = quote(display_path(finding.location.path, base_dir), safe="/")
+    identity = finding.fingerprint_key or finding.message
+    return hashlib.sha256(f"{finding.rule_id}\0{uri}\0{identity}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def render(fmt: str, result: RunResult, *, base_dir: Path, **options) -> str:
     """The whole report in `fmt`, without a trailing newline (`click.echo` adds one).
 
-    `color` applies to the text format only: machine-read formats are never coloured.
+    `options` are the format's own (`color` for text, `automation_id` for SARIF); machine-read formats
+    are never coloured.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
     module = importlib.import_module(f"{__name__}.{fmt}")
-    if fmt == "text":
-        return module.render(result, base_dir=base_dir, color=color, show_fixes=show_fixes)
     if fmt == "model":
         return module.render(result.models, base_dir=base_dir)
-    return module.render(result, base_dir=base_dir)
+    return module.render(result, base_dir=base_dir, **options)
+
+
+def repository_root(start: Path) -> Path:
+    """The git top level above `start` (where a `.git` folder or file is), else `start` itself.
+
+    Code scanning, annotations and Code Quality reports resolve paths against the repository root,
+    not the folder the linter ran in; found without running git (nothing is executed).
+    """
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start

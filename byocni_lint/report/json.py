@@ -17,9 +17,11 @@ Shape (keys always present and in this order; `null` where a value is unknown)::
           "fix": "how to fix it" | null,
           "rules": ["BYO004", ...] | null,   # for a BYO901 note: the rules that needed the value
           "related": [{"path": ..., "line": ..., "column": ...}] | null  # the other file a finding rests on
+          "fingerprint": "<sha256 hex>",      # stable across line moves; what baselines record
+          "suppression": null | {"kind": "inSource", "justification": "<reason>"}
         }
       ],
-      "summary": {"files": 3, "findings": 1, "kinds": {"ARM template": 3}, "byocni_clusters": 1,
+      "summary": {"files": 3, "findings": 1, "suppressed": 0, "kinds": {"ARM template": 3}, "byocni_clusters": 1,
                   "error": 1, "warning": 0, "note": 0}
     }
 
@@ -33,16 +35,17 @@ from typing import Any
 
 from byocni_lint import __version__
 from byocni_lint.findings import Finding
-from byocni_lint.report import RunResult, display_path
+from byocni_lint.report import RunResult, display_path, finding_fingerprint
 
 
 def render(result: RunResult, *, base_dir: Path) -> str:
     document = {
         "version": __version__,
-        "findings": [_finding(finding, base_dir) for finding in result.sorted_findings()],
+        "findings": [_finding(finding, base_dir) for finding in result.sorted_findings(suppressed=True)],
         "summary": {
             "files": result.files_linted,
-            "findings": len(result.findings),
+            "findings": len(result.active()),
+            "suppressed": result.suppressed_count(),
             "kinds": result.kinds,
             "byocni_clusters": result.clusters,
             **{severity.label: n for severity, n in result.severity_counts().items()},
@@ -68,4 +71,6 @@ def _finding(finding: Finding, base_dir: Path) -> dict[str, Any]:
         "rules": list(finding.rules) or None,
         "related": [{"path": display_path(where.path, base_dir), "line": where.span.line if where.span else None,
                      "column": where.span.column if where.span else None} for where in finding.related] or None,
+        "fingerprint": finding_fingerprint(finding, base_dir),
+        "suppression": None if finding.suppressed is None else {"kind": "inSource", "justification": finding.suppressed},
     }

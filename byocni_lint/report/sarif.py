@@ -10,11 +10,14 @@ GitHub-specific choices (see shared/reference/sarif-and-pre-commit.md):
 - URIs are relative to the base directory under `%SRCROOT%`, percent-encoded, so alerts do not
   multiply when the checkout moves;
 - `partialFingerprints` hold a key without line numbers, so an alert survives unrelated edits above it;
-- `security-severity` is a numeric string, or GitHub refuses the whole upload.
+- `security-severity` is a numeric string, or GitHub refuses the whole upload, and only rules about a
+  security control carry it: GitHub files every result of such a rule as a security alert;
+- at most 25,000 results per run (GitHub's hard limit): the most severe are kept and a tool
+  notification says how many were left out;
+- `invocations[0].executionSuccessful` is false, with a notification each, when the run met a bug.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -27,7 +30,7 @@ import sarif_om as so
 
 from byocni_lint import __version__
 from byocni_lint.findings import Finding, Location, Severity
-from byocni_lint.report import RunResult, display_path, encodable
+from byocni_lint.report import RunResult, display_path, encodable, finding_fingerprint
 from byocni_lint.rulebook import RuleSpec
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -40,22 +43,35 @@ FINGERPRINT_KEY = "byocniFinding/v1"
 _DESCRIPTION_LIMIT = 1024  # GitHub's limit for shortDescription and fullDescription
 _HELP_TEXT_LIMIT = 4096  # no documented limit; long enough for any rule text, short enough for a side panel
 _MAX_TAGS = 10  # GitHub shows only the first 10
+MAX_RESULTS = 25_000  # GitHub code scanning rejects a run with more ("results per run", hard limit)
 _PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "recommendation"}
 
 # A consumer fills a missing level by inheritance (result -> rule default -> "warning"), and a
 # default-dropping serialiser would silently turn a warning under an error rule into an error.
-_ALWAYS_KEPT = {(so.Result, "level"), (so.ReportingConfiguration, "level")}
+_ALWAYS_KEPT = {(so.Result, "level"), (so.ReportingConfiguration, "level"), (so.Notification, "level")}
 
 
-def render(result: RunResult, *, base_dir: Path, automation_id: str = DEFAULT_AUTOMATION_ID) -> str:
-    document = to_sarif_json(build_log(result, base_dir=base_dir, automation_id=automation_id))
+def render(result: RunResult, *, base_dir: Path, automation_id: str = DEFAULT_AUTOMATION_ID,
+           max_results: int = MAX_RESULTS) -> str:
+    document = to_sarif_json(build_log(result, base_dir=base_dir, automation_id=automation_id,
+                                       max_results=max_results))
     # `$schema` and `version` first, as every SARIF example has them; attrs order would put them last.
     ordered = {"$schema": document.pop("$schema"), "version": document.pop("version"), **document}
     return json.dumps(ordered, indent=2)
 
 
-def build_log(result: RunResult, *, base_dir: Path, automation_id: str = DEFAULT_AUTOMATION_ID) -> so.SarifLog:
+def automation_id_for(category: str | None) -> str:
+    """`--sarif-category X` -> `X/` (GitHub's category is what comes before the last `/`), so two uploads
+    in one job (one per environment folder) do not collide."""
+    if category is None:
+        return DEFAULT_AUTOMATION_ID
+    return category.rstrip("/") + "/"
+
+
+def build_log(result: RunResult, *, base_dir: Path, automation_id: str = DEFAULT_AUTOMATION_ID,
+              max_results: int = MAX_RESULTS) -> so.SarifLog:
     rule_index = {rule.id: index for index, rule in enumerate(result.rules)}
+    findings, notifications = _capped(result, max_results)
     driver = so.ToolComponent(
         name="byocni-lint",
         version=__version__,
@@ -65,12 +81,30 @@ def build_log(result: RunResult, *, base_dir: Path, automation_id: str = DEFAULT
     )
     run = so.Run(
         tool=so.Tool(driver=driver),
-        results=[_result(finding, rule_index, base_dir) for finding in result.sorted_findings()],
+        results=[_result(finding, rule_index, base_dir) for finding in findings],
+        invocations=[so.Invocation(execution_successful=not result.internal_errors,
+                                   tool_execution_notifications=notifications or None)],
         column_kind="unicodeCodePoints",
         original_uri_base_ids={SRCROOT: so.ArtifactLocation(uri=_directory_uri(base_dir))},
         automation_details=so.RunAutomationDetails(id=automation_id),
     )
     return so.SarifLog(runs=[run], version="2.1.0", schema_uri=SCHEMA_URI)
+
+
+def _capped(result: RunResult, max_results: int) -> tuple[list[Finding], list[so.Notification]]:
+    """The results to write (the most severe first when over GitHub's limit), and the tool notifications."""
+    notifications = [so.Notification(message=so.Message(text=f"internal error: {problem}"), level="error")
+                     for problem in result.internal_errors]
+    findings = result.sorted_findings(suppressed=True)
+    if len(findings) > max_results:
+        kept = sorted(findings, key=lambda f: (f.suppressed is not None, -f.severity))[:max_results]
+        notifications.append(so.Notification(
+            message=so.Message(text=f"{len(findings) - max_results} of {len(findings)} results were "
+                                    f"left out: GitHub code scanning accepts at most {max_results} per run; "
+                                    "the most severe are kept"),
+            level="warning"))
+        findings = sorted(kept, key=Finding.sort_key)
+    return findings, notifications
 
 
 def to_sarif_json(value: Any) -> Any:
@@ -115,10 +149,10 @@ def _is_default(field: attr.Attribute, value: Any) -> bool:
 def _rule(rule: RuleSpec) -> so.ReportingDescriptor:
     properties: dict[str, Any] = {
         "tags": list(dict.fromkeys(rule.tags))[:_MAX_TAGS],
-        "precision": "high",
+        "precision": rule.precision,
         "problem.severity": _PROBLEM_SEVERITY[rule.severity],
     }
-    if rule.security_severity is not None:
+    if rule.security_severity is not None and "security" in rule.tags:
         properties["security-severity"] = _security_severity(rule)
     return so.ReportingDescriptor(
         id=rule.id,
@@ -128,7 +162,7 @@ def _rule(rule: RuleSpec) -> so.ReportingDescriptor:
         help=so.MultiformatMessageString(
             text=_clip(_plain_text(rule.description), _HELP_TEXT_LIMIT), markdown=rule.description
         ),
-        help_uri=rule.help_uri,
+        help_uri=rule.doc_url,
         default_configuration=so.ReportingConfiguration(level=rule.severity.label),
         properties=properties,
     )
@@ -167,15 +201,12 @@ def _result(finding: Finding, rule_index: dict[str, int], base_dir: Path) -> so.
         # The other file a finding rests on (the cluster naming a subnet declared elsewhere).
         related_locations=[so.Location(id=index, physical_location=_physical(where, base_dir))
                            for index, where in enumerate(finding.related)] or None,
-        partial_fingerprints={FINGERPRINT_KEY: fingerprint(finding.rule_id, uri, finding)},
+        partial_fingerprints={FINGERPRINT_KEY: finding_fingerprint(finding, base_dir)},
+        # Every result says whether it is suppressed (SARIF: all results of a run carry the array or none do).
+        suppressions=[] if finding.suppressed is None else [
+            so.Suppression(kind="inSource", justification=finding.suppressed)],
         properties={"fix": finding.fix} if finding.fix else None,
     )
-
-
-def fingerprint(rule_id: str, uri: str, finding: Finding) -> str:
-    """Identity of a finding that survives edits elsewhere in the file: no line or column goes in."""
-    identity = finding.fingerprint_key or finding.message
-    return hashlib.sha256(f"{rule_id}\0{uri}\0{identity}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _artifact_uri(path: str, base_dir: Path) -> tuple[str, str | None]:

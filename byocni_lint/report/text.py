@@ -15,9 +15,13 @@ from byocni_lint.report import RunResult, display_path, printable
 _SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "blue"}
 
 
-def render(result: RunResult, *, base_dir: Path, color: bool = False, show_fixes: bool = False) -> str:
-    lines = [_finding_line(finding, base_dir, color, show_fixes) for finding in result.sorted_findings()]
-    lines.append(_summary_line(result))
+def render(result: RunResult, *, base_dir: Path, color: bool = False, show_fixes: bool = False,
+           summary: bool = True, show_suppressed: bool = False) -> str:
+    """`summary=False` (`--quiet`) leaves only the finding lines, for scripts that count lines;
+    `show_suppressed` lists suppressed findings too, each with its reason."""
+    lines = [_finding_line(finding, base_dir, color, show_fixes) for finding in result.sorted_findings(show_suppressed)]
+    if summary:
+        lines.append(_summary_line(result))
     return "\n".join(lines)
 
 
@@ -32,6 +36,8 @@ def _finding_line(finding: Finding, base_dir: Path, color: bool, show_fixes: boo
     # A message spanning several lines would break the one-finding-per-line contract that grep relies on;
     # a newline in a file name could forge a finding line, an ANSI or bidi sequence rewrite the terminal.
     message = " ".join(finding.message.splitlines())
+    if finding.suppressed is not None:
+        tag += f" (suppressed: {finding.suppressed})"
     if show_fixes and finding.fix:
         message += f"; fix: {finding.fix}"
     message = printable(message)
@@ -48,11 +54,15 @@ def _summary_line(result: RunResult) -> str:
     parts = []
     if result.clusters is not None:
         parts.append(_plural(result.clusters, "BYOCNI cluster") if result.clusters else "no BYOCNI cluster")
-    if result.findings:
+    if result.active():
         parts.append(", ".join(_plural(n, severity.label) for severity, n in result.severity_counts().items()))
     else:
         parts.append("no findings")
+    hidden = [f"{n} {what}" for n, what in ((result.suppressed_count(), "suppressed"),
+                                            (result.baselined, "in the baseline")) if n]
     summary = f"Linted {files}: {'; '.join(parts)}"
+    if hidden:
+        summary += f" ({', '.join(hidden)})"
     if result.skipped:
         total = sum(result.skipped.values())
         by_suffix = ", ".join(f"{n} {suffix}" for suffix, n in result.skipped.items())

@@ -1,1 +1,2 @@
-"""Developer tools that run at build time, never at lint time (they may import YAML)."""
+"""Maintainer tools run with `python -m byocni_lint.tools.<name>` at build time; never imported by a
+lint run (they may import YAML)."""

@@ -1,6 +1,8 @@
 """Parsing ARM files once each and pairing templates with their parameters files into lint units."""
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 from typing import Iterator
 
@@ -119,10 +121,14 @@ class ArmReader:
 
     def _paired(self, template: Path) -> list[Document]:
         paired = []
-        for path in parameter_files_for(template, self.folders):
+        configured = getattr(self.run.options, "parameter_map", {}).get(template.resolve())  # from the settings file
+        for path in configured if configured is not None else parameter_files_for(template, self.folders):
             named = self.named.get(self.key(path))  # read as the run names it, as if read in file order
-            document = (self.document(named.path, named.display, named.explicit) if named is not None
-                        else self.document(path, _display_beside(template, path), True))
+            if named is not None:
+                document = self.document(named.path, named.display, named.explicit)
+            else:
+                display = os.path.relpath(path) if configured is not None else _display_beside(template, path)
+                document = self.document(path, display, True)
             if document is not None and document.kind == ARM_PARAMETERS:
                 paired.append(document)
         return paired

@@ -12,7 +12,7 @@ from byocni_lint.model.ids import normalize_id, provider_path
 from byocni_lint.model.values import Unknown
 from byocni_lint.findings import Location
 from byocni_lint.model.positions import node_span
-from byocni_lint.model import (AgentPool, Cluster, Field, ManagedIdentity, Model, NetworkSecurityGroup, PermissionBlock, Resource,
+from byocni_lint.model import (ArmResource, AgentPool, Cluster, Field, ManagedIdentity, Model, NetworkSecurityGroup, PermissionBlock, Resource,
                                RoleAssignment, RoleDefinition, Route, RouteTable, SecurityRule, Subnet,
                                VirtualNetwork, field_at, get, id_of)
 
@@ -37,6 +37,8 @@ def build_model(evaluation: Evaluation, source: str, parameters_source: str | No
     # Containers first, then their children, so children can attach to what they belong to.
     for instance in deployed:
         builder.first_pass(instance)
+        model.resources.append(ArmResource(instance.type, Resource(**builder._base(instance)),
+                                           lambda instance=instance: instance.body))
     for instance in deployed:
         builder.second_pass(instance)
     builder.link()
