@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from byocni_lint.frontends.terraform.azurerm import Link
-from byocni_lint.frontends.terraform.hcl import unwrap
+from byocni_lint.frontends.terraform.hcl import literal, unwrap
 from byocni_lint.model.values import Unknown
 
 
@@ -67,13 +67,8 @@ class Evaluator:
             return self.eval(node.named_children[0])
         if kind == "string_lit":
             return "".join(c.text.decode() for c in node.named_children if c.type == "template_literal")
-        if kind == "numeric_lit":
-            text = node.text.decode()
-            return float(text) if any(c in text for c in ".eE") else int(text)
-        if kind == "bool_lit":
-            return node.text.decode() == "true"
-        if kind == "null_lit":
-            return None
+        if kind in ("numeric_lit", "bool_lit", "null_lit"):
+            return literal(node)  # one reading of HCL scalars (hcl.py)
         if kind == "tuple":
             return [self.eval(c) for c in node.named_children if c.type == "expression"]
         if kind == "object":
