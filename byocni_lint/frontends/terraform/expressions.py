@@ -34,7 +34,7 @@ def _unknown_in(*values) -> Unknown | None:
 class Evaluator:
     """Evaluates expressions against a `lookup(root_name, node) -> value` for variables, locals, resources."""
 
-    def __init__(self, lookup: Callable[[str, list], object], scope: dict | None = None, depth: int = 0) -> None:
+    def __init__(self, lookup: Callable[[str, list, Evaluator], object], scope: dict | None = None, depth: int = 0) -> None:
         self.lookup = lookup
         self.scope = scope or {}
         self.depth = depth
