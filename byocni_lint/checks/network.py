@@ -256,7 +256,9 @@ def _decide(ctx: CheckContext, rules: Sequence[nsg.SecurityRule], flows: Iterabl
                 outcome.denials.append(by_rule[id(verdict.rule.ref)])
             by_rule[id(verdict.rule.ref)].parts += verdict.denied
             index = next(i for i, rule in enumerate(remaining) if rule is verdict.rule)
-            if _maybe_absent(verdict.rule.ref, group):
+            written = verdict.rule.ref
+            assert isinstance(written, SecurityRule)  # a custom (not default) rule carries its model rule
+            if _maybe_absent(written, group):
                 del remaining[index]
             else:
                 if id(verdict.rule) not in as_allow:
@@ -306,8 +308,10 @@ def _addresses(networks: tuple[Network, ...], names: dict[tuple[Network, ...], s
 
 def _canonical(networks: Iterable[Network]) -> frozenset[Network]:
     networks = tuple(networks)
-    return frozenset(n for version in (4, 6)
-                     for n in ipaddress.collapse_addresses(x for x in networks if x.version == version))
+    # collapse_addresses wants one address family at a time: IPv4 and IPv6 collapsed separately
+    v4 = ipaddress.collapse_addresses(x for x in networks if isinstance(x, ipaddress.IPv4Network))
+    v6 = ipaddress.collapse_addresses(x for x in networks if isinstance(x, ipaddress.IPv6Network))
+    return frozenset((*v4, *v6))
 
 
 def _rule_words(rule: nsg.SecurityRule) -> str:
@@ -324,10 +328,12 @@ def _report_unknown(ctx: CheckContext, verdicts: list[nsg.Verdict], group: Netwo
     """One note per rule that left a verdict open."""
     seen: set[int] = set()
     for verdict in verdicts:
-        if id(verdict.rule.ref) in seen:
+        rule = verdict.rule
+        assert rule is not None  # the default rules end in DenyAll, so an open verdict names its rule
+        if id(rule.ref) in seen:
             continue
-        seen.add(id(verdict.rule.ref))
-        _note(ctx, _rule_location(verdict.rule, group), f"securityRules/{verdict.rule.name}", verdict.reason,
+        seen.add(id(rule.ref))
+        _note(ctx, _rule_location(rule, group), f"securityRules/{rule.name}", verdict.reason,
               group, what)
 
 

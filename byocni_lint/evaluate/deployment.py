@@ -15,7 +15,8 @@ Bodies are evaluated lazily: the model only asks for the resource types the rule
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from functools import partial
+from typing import Callable, cast
 
 from byocni_lint.evaluate.references import ReferenceResolver, RuntimeObject
 from byocni_lint.model.ids import build_id, normalize_id, resource_group_id
@@ -63,7 +64,8 @@ class ResourceInstance:
     def body(self) -> dict:
         """The evaluated resource (properties, identity, sku, scope...), positions kept."""
         if self._body is None:
-            self._body = self.scope.evaluate(_body_view(self.raw, self.type_lower == DEPLOYMENT_TYPE))
+            # an object evaluates to an object (a rebuilt JDict when anything in it changed)
+            self._body = cast(dict, self.scope.evaluate(_body_view(self.raw, self.type_lower == DEPLOYMENT_TYPE)))
         return self._body
 
     @property
@@ -305,7 +307,7 @@ def _body_view(raw: dict, is_deployment: bool) -> dict:
         for key, value in list(view.items()):
             if key.lower() == "properties" and isinstance(value, dict):
                 view[key] = rebuild_like(value, {k: v for k, v in value.items() if k.lower() != "template"})
-    return rebuild_like(raw, view)
+    return cast(dict, rebuild_like(raw, view))  # rebuilt from a dict: a JDict
 
 
 def _passed_parameters(supplied: object, outer: Scope) -> dict[str, Callable[[], object]]:
@@ -317,13 +319,27 @@ def _passed_parameters(supplied: object, outer: Scope) -> dict[str, Callable[[],
         spec = lower_keys(entry)
         if "value" in spec:
             node = spec["value"]
-            passed[name.lower()] = lambda node=node: outer.evaluate(node)
+            passed[name.lower()] = partial(outer.evaluate, node)
         elif isinstance(entry, str):
             # Bicep writes conditional module parameters as one expression yielding {"value": ...}.
-            passed[name.lower()] = lambda entry=entry: _value_of_entry(outer.evaluate(entry))
+            passed[name.lower()] = partial(_evaluated_entry, outer, entry)
         else:
-            passed[name.lower()] = lambda name=name: Unknown(f"parameter '{name}' comes from a Key Vault reference")
+            passed[name.lower()] = partial(_key_vault_value, name)
     return passed
+
+
+def _given(value: object) -> object:
+    """A parameter value as the parameters file gives it (evaluated by the template's scope)."""
+    return value
+
+
+def _key_vault_value(name: str) -> object:
+    """Key Vault references are resolved at deployment, never by the linter."""
+    return Unknown(f"parameter '{name}' comes from a Key Vault reference")
+
+
+def _evaluated_entry(outer: Scope, entry: str) -> object:
+    return _value_of_entry(outer.evaluate(entry))
 
 
 def _value_of_entry(entry: object) -> object:
@@ -373,9 +389,9 @@ def evaluate_template(source: TemplateInput, budget: Budget) -> Evaluation:
     for name, entry in section(source.parameter_values, dict).items():
         spec = lower_keys(entry)
         if "value" in spec:
-            supplied[name.lower()] = lambda node=spec["value"]: node
+            supplied[name.lower()] = partial(_given, spec["value"])
         elif "reference" in spec:
-            supplied[name.lower()] = lambda name=name: Unknown(f"parameter '{name}' comes from a Key Vault reference")
+            supplied[name.lower()] = partial(_key_vault_value, name)
     references = ReferenceResolver()
     scope = new_scope(source.template, budget, DeploymentContext(), references, supplied)
     root = Deployment(source.template, scope, scope.context, source, None, 0, None, None)

@@ -8,7 +8,7 @@ copy loops and lambdas share everything else, including the step budget that sto
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, TypeVar, cast
 
 from byocni_lint.evaluate.expressions import Access, Call, ExpressionError, Literal, expression_text, literal_text, parse_expression
 from byocni_lint.model.values import Unknown, describe, first_unknown, property_name
@@ -302,7 +302,7 @@ class Scope:
         member = lower_keys(self.functions[node.name])
         declared = [str(lower_keys(p).get("name", "")) for p in section(member.get("parameters"), list)]
         args = [self.eval_node(arg) for arg in node.args]
-        slots = {name.lower(): ParameterSlot(name, {}, lambda value=value: value) for name, value in zip(declared, args)}
+        slots = {name.lower(): ParameterSlot(name, {}, _constant(value)) for name, value in zip(declared, args)}
         isolated = Scope(slots, {}, self.context, self.budget, self.references, self.functions)
         return isolated.evaluate(lower_keys(member.get("output")).get("value"))
 
@@ -393,13 +393,23 @@ def collect_variables(section: object) -> dict[str, object]:
     return variables
 
 
+def _constant(value: object) -> Callable[[], object]:
+    """A thunk that gives back an already evaluated value (an argument of a user function)."""
+    def supplied() -> object:
+        return value
+    return supplied
+
+
 def _is_property_copy(value: object) -> bool:
     return isinstance(value, list) and bool(value) and all(
         isinstance(loop, dict) and "input" in lower_keys(loop) and "name" in lower_keys(loop) for loop in value
     )
 
 
-def section(value: object, kind: type) -> dict | list:
+_Section = TypeVar("_Section", dict, list)
+
+
+def section(value: object, kind: type[_Section]) -> _Section:
     """A template section or property of the shape ARM requires, else empty: malformed input (a string
     where an object belongs) is ARM's to reject, never a reason for the linter to fail."""
     return value if isinstance(value, kind) else kind()
@@ -416,7 +426,8 @@ def rebuild_like(original: object, content: object) -> object:
     """A new container that keeps the original's position, so findings still point into the file."""
     from byocni_lint.load.jsonc import JDict, JList
 
-    node = JDict(content) if isinstance(content, dict) else JList(content)
+    # content is a dict or another iterable (a list or tuple) by every caller's construction
+    node: JDict | JList = JDict(content) if isinstance(content, dict) else JList(cast(Iterable[Any], content))
     source = getattr(original, "source", None)
     if source is not None:
         node.source = source

@@ -93,6 +93,7 @@ class JDict(dict):
     start: int
     end: int
     scalar_spans: dict
+    raw: object
 
 
 class JList(list):
@@ -101,6 +102,7 @@ class JList(list):
     start: int
     end: int
     scalar_spans: dict
+    raw: object
 
 
 _SKIP = re.compile(r"(?:[ \t\r\n\ufeff]+|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")

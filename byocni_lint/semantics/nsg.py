@@ -60,6 +60,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 PortRange = tuple[int, int]
@@ -309,10 +310,12 @@ def _mark_doubtful(pending: list[tuple[Box, tuple[_Doubt, ...]]],
                    region: _Region) -> list[tuple[Box, tuple[_Doubt, ...]]]:
     """Split off the undecided packets that `region` may match and add its doubt to them."""
     marked: list[tuple[Box, tuple[_Doubt, ...]]] = []
+    doubt = region.doubt
+    assert doubt is not None  # called only for a region with a doubt
     for box, doubts in pending:
         matched, rest = _cut(box, region.possible)
         marked += [(part, doubts) for part in rest]
-        marked += [(part, (*doubts, region.doubt)) for part in matched]
+        marked += [(part, (*doubts, doubt)) for part in matched]
     return marked
 
 
@@ -502,6 +505,7 @@ def _protocol_spans(protocol: str) -> Spans | None:
 def _traffic_boxes(traffic: Traffic) -> list[Box]:
     """One box per address family present on both sides, split into ported and portless parts."""
     protocols = _protocol_spans(traffic.protocol)
+    assert protocols is not None  # flows are built with a protocol of PROTOCOLS or "*"
     source_ports, ports = _spans(traffic.source_ports), _spans(traffic.ports)
     boxes: list[Box] = []
     for version in (4, 6):
@@ -522,8 +526,8 @@ def _as_traffic(boxes: Iterable[Box], direction: str) -> tuple[Traffic, ...]:
                 key = (protocol, source_ports, ports, sources)
                 by_source.setdefault(key, []).append(destinations)
     by_destination: dict[tuple, list[Spans]] = {}
-    for (protocol, source_ports, ports, sources), destinations in by_source.items():
-        key = (protocol, source_ports, ports, _union(destinations))
+    for (protocol, source_ports, ports, sources), destination_sets in by_source.items():
+        key = (protocol, source_ports, ports, _union(destination_sets))
         by_destination.setdefault(key, []).append(sources)
     return tuple(
         Traffic(sources=_networks(_union(sources)), destinations=_networks(destinations),
@@ -547,6 +551,8 @@ def _network_span(network: Network) -> tuple[int, int]:
 @lru_cache(maxsize=4096)
 def _networks(spans: Spans) -> tuple[Network, ...]:
     networks: list[Network] = []
+    first: ipaddress.IPv4Address | ipaddress.IPv6Address
+    last: ipaddress.IPv4Address | ipaddress.IPv6Address
     for lo, hi in spans:
         if hi < _V6_BASE:
             first, last = ipaddress.IPv4Address(lo), ipaddress.IPv4Address(hi)
@@ -621,9 +627,10 @@ def _split(box: Box, region: Box) -> tuple[Box | None, list[Box]]:
         if not met:
             return None, [box]
         if met != mine:
-            outside.append((*inside[:dim], _minus(mine, spans), *inside[dim + 1:]))
+            # the five dimensions of `box`, one replaced: still a Box
+            outside.append(cast(Box, (*inside[:dim], _minus(mine, spans), *inside[dim + 1:])))
             inside[dim] = met
-    return tuple(inside), outside
+    return cast(Box, tuple(inside)), outside
 
 
 def _cut(box: Box, regions: Iterable[Box]) -> tuple[list[Box], list[Box]]:

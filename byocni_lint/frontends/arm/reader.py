@@ -84,7 +84,7 @@ class ArmReader:
                 continue
             key = self.key(claimed.path)
             templates.add(key)
-            plan = [override] if override else self._plans(claimed.path)
+            plan: list[Document | None] = [override] if override else self._plans(claimed.path)
             paired.update(id(d) for d in plan if d is not None)
             yield from self._planned(claimed.path, document, plan)
             self.documents.pop(key, None)  # built: a later link to it reads it again

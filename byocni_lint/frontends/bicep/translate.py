@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from byocni_lint.frontends.bicep.syntax import Parsed
 from byocni_lint.frontends.bicep.values import Ex, Lit, Value, arm_text, arr, as_node, is_lit_str, lit_str, member_text, obj, quote
 from byocni_lint.load.jsonc import JDict, Source
 from byocni_lint.load.nodes import located, located_dict, located_list
 from byocni_lint.model.values import Unknown
+
+if TYPE_CHECKING:  # tree-sitter is imported when a file is parsed
+    from tree_sitter import Node
 
 _SCHEMAS = {
     "resourceGroup": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
@@ -42,31 +45,31 @@ ModuleLoader = Callable[[str, "Translator"], "JDict | None"]
 class Loop:
     item: str | None
     index: str | None
-    array: object  # the array expression node
-    condition: object | None  # filtered loop
+    array: Node | None  # the array expression node (None when the grammar found none)
+    condition: Node | None  # filtered loop
 
 
 @dataclass
 class Symbol:
     name: str
     kind: str  # "resource" or "module"
-    decl: object
-    body: object | None = None  # the object node
-    type_node: object | None = None
+    decl: Node
+    body: Node | None = None  # the object node
+    type_node: Node | None = None
     type: str = ""
     api: str = ""
     parent: "Symbol | None" = None
     existing: bool = False
     loop: Loop | None = None
-    condition: object | None = None
+    condition: Node | None = None
     scope_args: list[str] = field(default_factory=list)
     extension_scope: str | None = None
     path: str = ""  # module path
     nested: bool = False  # declared inside its parent's body (not with `parent:`)
 
 
-def _props(body) -> dict[str, object]:
-    found = {}
+def _props(body: Node | None) -> dict[str, Node]:
+    found: dict[str, Node] = {}
     if body is None or body.type != "object":
         return found
     for prop in body.named_children:
@@ -127,7 +130,8 @@ class Translator:
         statements = list(root.named_children)
         for statement in statements:
             self._declare(statement)
-        parameters, variables, resources, outputs = {}, {}, [], {}
+        parameters, variables, outputs = {}, {}, {}
+        resources: list[JDict] = []
         decorators = None
         for statement in statements:
             kind = statement.type
@@ -258,14 +262,14 @@ class Translator:
             if parent is not None:
                 symbol.parent = parent[0]
         if symbol.parent is not None:
-            parent = self._resolved(symbol.parent)
-            if symbol.loop is None and parent.loop is not None and symbol.nested:
-                symbol.loop = parent.loop  # a child declared inside a loop's body is deployed once per item
+            outer = self._resolved(symbol.parent)
+            if symbol.loop is None and outer.loop is not None and symbol.nested:
+                symbol.loop = outer.loop  # a child declared inside a loop's body is deployed once per item
             if "/" not in symbol.type:
-                symbol.type = f"{parent.type}/{symbol.type}"
-            symbol.api = symbol.api or parent.api
-            symbol.scope_args = parent.scope_args
-            symbol.extension_scope = parent.extension_scope
+                symbol.type = f"{outer.type}/{symbol.type}"
+            symbol.api = symbol.api or outer.api
+            symbol.scope_args = outer.scope_args
+            symbol.extension_scope = outer.extension_scope
         if "scope" in props:
             self._scope(symbol, props["scope"])
         return symbol
@@ -368,7 +372,7 @@ class Translator:
             return parts[0]
         last = parts[-1]
         if all(is_lit_str(p) for p in parts):
-            return lit_str("/".join(str(p.node) for p in parts), self.source, last.start, last.end)
+            return lit_str("/".join(str(p.node) for p in parts if isinstance(p, Lit)), self.source, last.start, last.end)
         holes = "/".join("{%d}" % i for i in range(len(parts)))
         return Ex(f"format({quote(holes)}, {', '.join(arm_text(p) for p in parts)})", last.start, last.end)
 
@@ -530,8 +534,8 @@ class Translator:
                 built.bicep_text = "createObject(" + ", ".join(f"{quote(k)}, {arm_text(v)}" for k, v in fallback) + ")"  # type: ignore[attr-defined]
             return Lit(built, start, end)
         if kind == "array":
-            items = [self.ex(c) for c in node.named_children if c.type not in ("comment", "decorators")]
-            return Lit(arr(items, self.source, start, end), start, end)
+            elements = [self.ex(c) for c in node.named_children if c.type not in ("comment", "decorators")]
+            return Lit(arr(elements, self.source, start, end), start, end)
         if kind == "identifier":
             return self._identifier(node)
         if kind == "parenthesized_expression" and node.named_children:
@@ -596,7 +600,8 @@ class Translator:
             if multi:
                 text = text[1:] if text.startswith("\n") else text[2:] if text.startswith("\r\n") else text
             return lit_str(text, self.source, start, end)
-        holes, args = [], []
+        holes: list[str] = []
+        args: list[str] = []
         for piece in pieces:
             if isinstance(piece, str):
                 holes.append(piece.replace("{", "{{").replace("}", "}}"))

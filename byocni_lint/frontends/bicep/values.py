@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from byocni_lint.load.jsonc import JDict, JList, JStr, Source
 from byocni_lint.load.nodes import located, located_dict, located_list
@@ -109,7 +110,7 @@ def lit_str(text: str, source: Source, start: int, end: int) -> Lit:
     return Lit(located(text, source, start, end), start, end)
 
 
-def is_lit_str(value: Value) -> bool:
+def is_lit_str(value: Value) -> TypeGuard[Lit]:
     return isinstance(value, Lit) and isinstance(value.node, str)
 
 

@@ -268,10 +268,10 @@ def _deep_locate(value: object, where: Position) -> object:
             set_member(node, key, _deep_locate(item, where), where[1], where[2])
         return node
     if isinstance(value, list):
-        node = located_list([], *where)
+        items = located_list([], *where)
         for index, item in enumerate(value):
-            set_member(node, index, _deep_locate(item, where), where[1], where[2])
-        return node
+            set_member(items, index, _deep_locate(item, where), where[1], where[2])
+        return items
     if isinstance(value, (str, int, float)) and not isinstance(value, bool) and not hasattr(value, "source"):
         return located(value, *where)
     return value
@@ -304,11 +304,11 @@ class _ResourceBuilder:
                 set_member(node, key, self._node(item, path + (key,), inner), inner[1], inner[2])
             return node
         if isinstance(raw, list):
-            node = located_list([], *where)
+            items = located_list([], *where)
             for index, item in enumerate(raw):
                 inner = self.resource.where(path + (index,))
-                set_member(node, index, self._node(item, path + (index,), inner), inner[1], inner[2])
-            return node
+                set_member(items, index, self._node(item, path + (index,), inner), inner[1], inner[2])
+            return items
         if isinstance(raw, Unknown) or isinstance(raw, bool) or raw is None:
             return raw
         return located(raw, *where) if not hasattr(raw, "source") or raw.source is not where[0] else raw
@@ -411,7 +411,7 @@ class _ResourceBuilder:
 
     def _azurerm_virtual_network(self, extra) -> list:
         space = self.obj({"addressPrefixes": self.member(("address_space",))}, self.resource.where(("address_space",)))
-        members = {"addressSpace": (space, self.block)}
+        members: dict[str, tuple[object, Position]] = {"addressSpace": (space, self.block)}
         inline = _at(self.values, ("subnet",))
         if isinstance(inline, list) and inline:
             subnets = located_list([], *self.resource.where(("subnet",)))
@@ -438,16 +438,15 @@ class _ResourceBuilder:
         return self.obj({"id": (self._node(value, path, where) if not isinstance(value, Unknown) else value, where)}, where)
 
     def _azurerm_subnet(self, extra) -> list:
-        delegations = located_list([], *self.resource.where(("delegation",)))
+        written = located_list([], *self.resource.where(("delegation",)))
         listed = _at(self.values, ("delegation",))
-        if isinstance(listed, Unknown):
-            delegations = listed
         for index in range(len(listed) if isinstance(listed, list) else 0):
             path = ("delegation", index)
             service = self.member(path + ("service_delegation", 0, "name"))
             props = self.obj({"serviceName": service}, self.resource.where(path))
-            delegations.append(self.obj({"name": self.member(path + ("name",)), "properties": (props, self.block)},
-                                        self.resource.where(path)))
+            written.append(self.obj({"name": self.member(path + ("name",)), "properties": (props, self.block)},
+                                    self.resource.where(path)))
+        delegations: JList | Unknown = listed if isinstance(listed, Unknown) else written
         properties = self.obj({"addressPrefixes": self.member(("address_prefixes",)),
                                "delegations": (delegations, self.resource.where(("delegation",)))})
         node = self.resource_node("Microsoft.Network/virtualNetworks/subnets", self.arm_name(),

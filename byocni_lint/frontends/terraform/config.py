@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Iterable, cast
 
 from byocni_lint.frontends.terraform.azurerm import AFTER_APPLY, Link, TfResource
 from byocni_lint.frontends.terraform.expressions import Evaluator, LinkUnknown
@@ -56,7 +57,7 @@ class ModuleEvaluation:
             value = Evaluator(self.lookup).eval(block.body.attributes["default"].expr)
         else:
             value = Unknown(f"variable {name} has no value (no default, no tfvars, no --tf-var)")
-        if sensitive is not None and sensitive.expr.text.decode().strip() == "true" and not isinstance(value, Unknown):
+        if sensitive is not None and (sensitive.expr.text or b"").decode().strip() == "true" and not isinstance(value, Unknown):
             return Unknown(f"variable {name} is sensitive")
         return value
 
@@ -265,7 +266,7 @@ def _dynamic(block: Block, evaluator: Evaluator, into: object) -> object:
     if isinstance(collection, Unknown) or content is None or not isinstance(into, list):
         return Unknown(f"dynamic {block.labels[0]} blocks are unknown: {getattr(collection, 'reason', 'no content')}")
     iterator = block.labels[0]
-    items = collection.items() if isinstance(collection, dict) else enumerate(collection)
+    items = collection.items() if isinstance(collection, dict) else enumerate(cast(Iterable[object], collection))  # a non-iterable raises TypeError as before
     for key, value in items:
         into.append(_body_values(content, evaluator.child({iterator: {"key": key, "value": value}})))
     return into
@@ -301,7 +302,7 @@ def variable_values(folder: Path, display: str, run, notes: list) -> dict:
 
             run.problem("BYO900", f"cannot read variables file: {exc}", Location(shown, hcl_span(text, shown, exc)))
             continue
-        evaluator = Evaluator(lambda name, steps, ev=None: Unknown(f"{name} is not allowed in a variables file"))
+        evaluator = Evaluator(_no_references)
         for name, attribute in hcl.body.attributes.items():
             values[name] = evaluator.eval(attribute.expr)
     for assignment in getattr(run.options, "tf_vars", None) or ():
@@ -343,3 +344,8 @@ def configuration_resources(config: Configuration, inputs: dict, notes: list) ->
 
         resources.append(TfResource(address, kind, mode, values, where, link))
     return resources
+
+
+def _no_references(name: str, steps: list, evaluator: Evaluator | None = None) -> object:
+    """The lookup of a variables file: it may name no variable, local or resource."""
+    return Unknown(f"{name} is not allowed in a variables file")

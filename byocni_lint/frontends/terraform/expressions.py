@@ -8,7 +8,7 @@ another resource's attribute that the configuration does not set (`azurerm_subne
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable, Iterable, cast
 
 from byocni_lint.frontends.terraform.azurerm import Link
 from byocni_lint.frontends.terraform.hcl import literal, unwrap
@@ -34,7 +34,7 @@ def _unknown_in(*values) -> Unknown | None:
 class Evaluator:
     """Evaluates expressions against a `lookup(root_name, node) -> value` for variables, locals, resources."""
 
-    def __init__(self, lookup: Callable[[str, list], object], scope: dict | None = None, depth: int = 0) -> None:
+    def __init__(self, lookup: Callable[[str, list, Evaluator], object], scope: dict | None = None, depth: int = 0) -> None:
         self.lookup = lookup
         self.scope = scope or {}
         self.depth = depth
@@ -95,7 +95,8 @@ class Evaluator:
             value = self._operand([c for c in node.children[1:] if c.is_named])
             if isinstance(value, Unknown):
                 return value
-            return (not value) if operator == "!" else -value
+            # Terraform values are dynamic: negating a non-number raises TypeError, as it always did
+            return (not value) if operator == "!" else -cast(Any, value)
         if kind == "binary_operation":
             return self._binary(node)
         if kind in ("quoted_template", "heredoc_template"):
@@ -114,7 +115,7 @@ class Evaluator:
                 last = values.pop()
                 if isinstance(last, Unknown):
                     return last
-                values.extend(last)
+                values.extend(cast(Iterable[object], last))  # `...` expands a list (else TypeError)
             return call(name, values)
         if kind == "for_tuple_expr" or kind == "for_object_expr":
             return self._for(node)
@@ -144,7 +145,7 @@ class Evaluator:
                 if isinstance(key, Unknown):
                     return key
                 if isinstance(value, list):
-                    value = value[int(key)]
+                    value = value[int(cast(Any, key))]  # a number or numeric string (else an error)
                 elif isinstance(value, dict):
                     value = value[str(key)]
                 else:
@@ -185,7 +186,7 @@ class Evaluator:
             return self._traversal(nodes[0], nodes[1:])
         return self._apply(self.eval(nodes[0]), nodes[1:]) if nodes else Unknown("empty operand")
 
-    def _template(self, parts: list) -> object:
+    def _template(self, parts: list) -> str | Unknown:
         pieces: list[str] = []
         for part in parts:
             if part.type in ("quoted_template_start", "quoted_template_end", "heredoc_start", "heredoc_identifier"):
@@ -207,7 +208,7 @@ class Evaluator:
                 return Unknown(f"unsupported template part {part.type}")
         return "".join(pieces)
 
-    def _directive(self, node) -> object:
+    def _directive(self, node) -> str | Unknown:
         if node.type != "template_if":
             return Unknown("%{ for } template directives are not evaluated")
         children = node.named_children
@@ -215,7 +216,9 @@ class Evaluator:
         test = self.eval(next(c for c in intro.named_children if c.type == "expression"))
         if isinstance(test, Unknown):
             return Unknown(f"condition is unknown: {test.reason}")
-        then, other, in_else = [], [], False
+        then: list = []
+        other: list = []
+        in_else = False
         for child in children[1:]:
             if child.type == "template_else_intro":
                 in_else = True
@@ -240,9 +243,10 @@ class Evaluator:
             return collection
         bodies = [c for c in node.named_children if c.type == "expression"]
         condition = next((c for c in node.named_children if c.type == "for_cond"), None)
-        items = list(collection.items()) if isinstance(collection, dict) else list(enumerate(collection))
+        items = list(collection.items()) if isinstance(collection, dict) else list(enumerate(cast(Iterable[object], collection)))
         is_object = node.type == "for_object_expr"
-        result: list | dict = {} if is_object else []
+        as_object: dict = {}
+        as_list: list = []
         for key, value in items:
             bound = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
             scope = self.child(bound)
@@ -256,10 +260,10 @@ class Evaluator:
                 k = scope.eval(bodies[0])
                 if isinstance(k, Unknown):
                     return k
-                result[str(k)] = scope.eval(bodies[1])  # type: ignore[index]
+                as_object[str(k)] = scope.eval(bodies[1])
             else:
-                result.append(scope.eval(bodies[0]))  # type: ignore[union-attr]
-        return result
+                as_list.append(scope.eval(bodies[0]))
+        return as_object if is_object else as_list
 
 
 def _missing(key: str) -> Unknown:

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from byocni_lint.load.jsonc import Source
+
+if TYPE_CHECKING:  # tree-sitter is imported lazily at parse time
+    from tree_sitter import Node
 
 
 class HclSyntaxError(ValueError):
@@ -24,7 +28,7 @@ class HclSyntaxError(ValueError):
 @dataclass
 class Attribute:
     name: str
-    expr: object  # the tree-sitter `expression` node
+    expr: Node  # the tree-sitter `expression` node
     start: int  # the value's code-point offsets
     end: int
     name_start: int

@@ -23,7 +23,7 @@ class Configuration:
         self.folder, self.display = folder, display
         self.root, self.key = root or self, key
         self.files: list[HclFile] = []
-        self.errors: list[tuple[str, HclSyntaxError, object]] = []
+        self.errors: list[tuple[str, HclSyntaxError, Source]] = []
         for path in sorted(folder.glob("*.tf")):
             shown = f"{display}/{path.name}" if display not in ("", ".") else path.name
             text = read(path, shown)

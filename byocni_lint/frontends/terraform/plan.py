@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from byocni_lint.frontends.terraform.azurerm import AFTER_APPLY, Link
 from byocni_lint.model.values import Unknown
+
+if TYPE_CHECKING:
+    from byocni_lint.load.jsonc import JDict
 
 _INDEX = re.compile(r"\[[^\]]*\]")
 _ADDRESS = re.compile(r'^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)((?:data\.)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)(\[[^\]]*\])?$')
@@ -72,18 +76,18 @@ class Plan:
     def __init__(self, root: dict) -> None:
         self.root = root
         self.resources: dict[str, PlanResource] = {}
-        configuration = root.get("configuration") if isinstance(root.get("configuration"), dict) else {}
-        self.config_root = configuration.get("root_module") if isinstance(configuration.get("root_module"), dict) else {}
-        self.provider_config = configuration.get("provider_config") if isinstance(configuration.get("provider_config"), dict) else {}
+        configuration = _dict(root.get("configuration"))
+        self.config_root = _dict(configuration.get("root_module"))
+        self.provider_config = _dict(configuration.get("provider_config"))
         changes = {}
         for change in _list(root.get("resource_changes")):
             if isinstance(change, dict) and isinstance(change.get("address"), str):
                 changes[change["address"]] = change
-        planned = root.get("planned_values") if isinstance(root.get("planned_values"), dict) else {}
+        planned = _dict(root.get("planned_values"))
         self._walk_module(planned.get("root_module"), changes)
         for address, change in changes.items():  # resources only in resource_changes (or 0.x plans)
             if address not in self.resources:
-                detail = change.get("change") if isinstance(change.get("change"), dict) else {}
+                detail = _dict(change.get("change"))
                 self._add(change, detail.get("after"), change)
         self.deleted = {address for address, change in changes.items() if _actions(change) == ["delete"]}
         for address in self.deleted:
@@ -103,7 +107,7 @@ class Plan:
         kind = resource.get("type")
         if not isinstance(kind, str):
             return
-        detail = change.get("change") if isinstance(change, dict) and isinstance(change.get("change"), dict) else {}
+        detail = _dict(change.get("change")) if isinstance(change, dict) else {}
         merged = _with_unknowns(values if isinstance(values, dict) else {}, detail.get("after_unknown"),
                                 detail.get("after_sensitive"))
         prefix, base, _ = _split(address)
@@ -116,13 +120,14 @@ class Plan:
 
     # ----- configuration references -----
     def module_config(self, names: list[str]) -> dict:
-        module = self.config_root
+        module: dict = self.config_root
         for name in names:
-            calls = module.get("module_calls") if isinstance(module, dict) else None
+            calls = module.get("module_calls")
             call = calls.get(name) if isinstance(calls, dict) else None
-            module = call.get("module") if isinstance(call, dict) else None
-            if not isinstance(module, dict):
+            inner = call.get("module") if isinstance(call, dict) else None
+            if not isinstance(inner, dict):
                 return {}
+            module = inner
         return module
 
     def expressions(self, resource: PlanResource) -> dict:
@@ -130,7 +135,7 @@ class Plan:
         base = resource.config_address
         for item in _list(module.get("resources")):
             if isinstance(item, dict) and item.get("address") == base:
-                return item.get("expressions") if isinstance(item.get("expressions"), dict) else {}
+                return _dict(item.get("expressions"))
         return {}
 
     def link(self, resource: PlanResource, path: tuple) -> Link | None:
@@ -236,6 +241,10 @@ def _actions(change: dict) -> list:
     return list(actions) if isinstance(actions, list) else []
 
 
+def _dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def _list(value: object) -> list:
     return value if isinstance(value, list) else []
 
@@ -255,4 +264,6 @@ def plan_position(resource: PlanResource, path: tuple) -> tuple:
             best = node
         else:
             break
-    return (best.source, best.start, best.end)
+    # hasattr(node, "source") above: `best` is a position-carrying node of the plan JSON (load/jsonc)
+    located = cast("JDict", best)
+    return (located.source, located.start, located.end)

@@ -26,7 +26,7 @@ def lock_pin(lock: HclFile) -> ProviderPin | None:
                 value = literal(attribute.expr) if attribute is not None else None
             except NotLiteral:
                 value = None
-            if isinstance(value, str):
+            if attribute is not None and isinstance(value, str):
                 return ProviderPin(value, "azurerm version in .terraform.lock.hcl",
                                    (lock.source, attribute.start, attribute.end), False)
     return None
@@ -37,8 +37,10 @@ def required_pin(files: list[HclFile]) -> ProviderPin | None:
         for terraform in hcl.body.blocks_named("terraform"):
             for required in terraform.body.blocks_named("required_providers"):
                 attribute = required.body.attributes.get("azurerm")
+                if attribute is None:
+                    continue
                 try:
-                    value = literal(attribute.expr) if attribute is not None else None
+                    value = literal(attribute.expr)
                 except NotLiteral:
                     continue
                 if isinstance(value, dict) and isinstance(value.get("version"), str):

@@ -8,12 +8,16 @@ each such folder gets one located note, so a configuration is never passed unrea
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator, cast
 
 from byocni_lint.findings import Location
 from byocni_lint.frontends import ClaimedFile, Unit
 from byocni_lint.frontends.terraform import CONFIG, PLAN, VARIABLES
+
+if TYPE_CHECKING:
+    from byocni_lint.load.jsonc import JStr
 
 LOCK = ".terraform.lock.hcl"
 
@@ -22,7 +26,7 @@ def units(files: list[ClaimedFile], run) -> Iterator[Unit]:
     plans = [f for f in files if f.kind == PLAN]
     plan_folders = {_config_folder(f.path, run) for f in plans}
     for claimed in plans:
-        yield Unit(claimed.display, lambda claimed=claimed: build_plan(claimed, run), format="terraform")
+        yield Unit(claimed.display, partial(build_plan, claimed, run), format="terraform")
     folders: dict[Path, list[ClaimedFile]] = {}
     for claimed in files:
         if claimed.kind in (CONFIG, VARIABLES):
@@ -32,7 +36,7 @@ def units(files: list[ClaimedFile], run) -> Iterator[Unit]:
         if folder in plan_folders or (folder in called and not any(c.explicit for c in claimed_files)):
             continue  # a local module is linted with the inputs its caller gives it, not as a root
         claimed = claimed_files[0]
-        yield Unit(claimed.display, lambda folder=folder, claimed=claimed: build_config(folder, claimed, run),
+        yield Unit(claimed.display, partial(build_config, folder, claimed, run),
                    format="terraform", report_only=_named_only(claimed_files))
 
 
@@ -42,7 +46,7 @@ _LOCAL_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"', re.MULTILINE)
 def _called_module_folders(folders: dict) -> set:
     """Folders that another claimed folder calls as a local module (a cheap look at `source = "./..."`;
     the real parse happens when the caller is evaluated)."""
-    called = set()
+    called: set[Path] = set()
     for folder in folders:
         for path in folder.glob("*.tf"):
             try:
@@ -142,8 +146,9 @@ def build_plan(claimed: ClaimedFile, run):
                 return attribute_position(found[0], found[1], path)
             return plan_position(item, path)
 
-        resources.append(TfResource(item.address, item.type, item.mode, item.values, where,
-                                    lambda path, item=item: plan.link(item, path)))
+        # a plan resource's values are an object (after_unknown is an object per resource, never true)
+        resources.append(TfResource(item.address, item.type, item.mode, cast(dict, item.values), where,
+                                    partial(plan.link, item)))
     return _model(resources, config, plan, claimed, run, [], root.source)
 
 
@@ -195,8 +200,9 @@ def _provider_versions(model, mapping, config, plan, run) -> None:
         azurerm = plan.provider_config.get("azurerm") if isinstance(plan.provider_config, dict) else None
         constraint = azurerm.get("version_constraint") if isinstance(azurerm, dict) else None
         if isinstance(constraint, str):
+            written = cast("JStr", constraint)  # a string of the plan JSON carries its position (load/jsonc)
             pin = ProviderPin(constraint, "azurerm version_constraint in the plan",
-                              (constraint.source, constraint.start, constraint.end), True)
+                              (written.source, written.start, written.end), True)
     for cluster in model.clusters:
         if (cluster.location.path, cluster.location.span) not in azurerm_blocks:
             continue
