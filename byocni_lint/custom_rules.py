@@ -114,18 +114,18 @@ def evaluate(predicate: dict, value: Any):
     if op == "matches":
         return isinstance(value, str) and re.fullmatch(argument, value) is not None
     if op in ("within_cidrs", "overlaps_cidrs"):
-        from byocni_lint.semantics.cidr import overlaps, parse_network
+        from byocni_lint.semantics.cidr import overlaps, parse_network, within
 
         network = parse_network(value)
         if network is None:
             return False
-        ranges = [parse_network(text) for text in argument]
+        ranges = [other for other in map(parse_network, argument) if other is not None]
         if op == "overlaps_cidrs":
             return any(overlaps(network, other) for other in ranges)
-        return any(network.version == other.version and network.subnet_of(other) for other in ranges)
+        return any(within(network, other) for other in ranges)
     if op == "version_at_least":
         have, want = _version(value), _version(argument)
-        return have is not None and have >= want
+        return have is not None and want is not None and have >= want
     raise AssertionError(op)  # load_custom_rules admits no other operator
 
 

@@ -130,7 +130,7 @@ class _Linter:
         fronts = frontends()
         found = discover(paths, fronts, self.options.path_filter)
         run = Run(self.rulebook, self.options, self.add, self.attempt)
-        run.suppressions = Suppressions()
+        suppressions = run.suppressions = Suppressions()
         run.roots = linted_roots(paths)
         for folder in found.unreadable_folders:
             from byocni_lint.findings import Location
@@ -156,7 +156,7 @@ class _Linter:
         findings = [*self.findings.values(), *self.merged_notes()]
         rules_run = {rule.id for rule in self.rules_run()}
         # A total order, so that ties of the reported key never depend on the order files were read in.
-        findings = sorted((f for f in run.suppressions.apply(findings, set(self.rulebook), rules_run)
+        findings = sorted((f for f in suppressions.apply(findings, set(self.rulebook), rules_run)
                            if selected(f.rule_id, self.options)),
                           key=lambda f: (*f.sort_key(), f.location.span or (), f.resource or "", f.property or ""))
         clusters = sum(1 for model, _ in checked for cluster in model.clusters if cluster.is_byocni)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from byocni_lint.evaluate.scope import RunBudget
     from byocni_lint.model import Model
     from byocni_lint.rulebook import RuleSpec
+    from byocni_lint.suppress import Suppressions
 
 UNRESOLVED = "BYO901"
 
@@ -31,7 +32,7 @@ class Run:
         self.unreadable: set[str] = set()
         self.unsupported: list[str] = []  # named files that turned out to be no input we read
         self.kinds: dict[str, str] = {}  # display path -> kind label, for the summary
-        self.suppressions = None  # suppress.Suppressions of the run, set by the engine
+        self.suppressions: Suppressions | None = None  # the run's inline suppressions, set by the engine
         self.files_read: set[Path] = set()  # resolved paths, so --output can refuse to overwrite an input
         self.roots: list[Path] = []  # folders linked templates may come from (load.files.linted_roots)
         self.run_budget: RunBudget | None = None  # evaluate.scope.RunBudget shared by every evaluation (BYO903 max_run_steps)

@@ -370,17 +370,18 @@ class ManagedIdentity(Resource):
 class ArmResource:
     """One deployed resource with its evaluated ARM body (evaluated on first use: most runs never ask)."""
 
-    __slots__ = ("type", "resource", "_body")
+    __slots__ = ("type", "resource", "_evaluate", "_body")
 
     def __init__(self, type_: str, resource: "Resource", body: Callable[[], object]) -> None:
         self.type = type_
         self.resource = resource
-        self._body = body
+        self._evaluate: Callable[[], object] | None = body
+        self._body: object = None
 
     @property
     def body(self) -> object:
-        if callable(self._body):
-            self._body = self._body()
+        if self._evaluate is not None:
+            self._body, self._evaluate = self._evaluate(), None
         return self._body
 
 

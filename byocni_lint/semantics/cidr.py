@@ -39,3 +39,12 @@ def overlaps(a: Network, b: Network) -> bool:
 def overlapping(network: Network, candidates: list[Network]) -> list[Network]:
     """Every candidate sharing an address with `network`, in the order given."""
     return [candidate for candidate in candidates if overlaps(network, candidate)]
+
+
+def within(inner: Network, outer: Network) -> bool:
+    """Whether every address of `inner` lies in `outer` (never across address families)."""
+    if isinstance(inner, IPv4Network) and isinstance(outer, IPv4Network):
+        return inner.subnet_of(outer)
+    if isinstance(inner, IPv6Network) and isinstance(outer, IPv6Network):
+        return inner.subnet_of(outer)
+    return False

@@ -7,6 +7,8 @@ object per resource ID, so the rules see one shape.
 """
 from __future__ import annotations
 
+from functools import partial
+
 from byocni_lint.evaluate.deployment import Evaluation, ResourceInstance, extension_scope
 from byocni_lint.model.ids import normalize_id, provider_path
 from byocni_lint.model.values import Unknown
@@ -38,11 +40,15 @@ def build_model(evaluation: Evaluation, source: str, parameters_source: str | No
     for instance in deployed:
         builder.first_pass(instance)
         model.resources.append(ArmResource(instance.type, Resource(**builder._base(instance)),
-                                           lambda instance=instance: instance.body))
+                                           partial(_body_of, instance)))
     for instance in deployed:
         builder.second_pass(instance)
     builder.link()
     return model
+
+
+def _body_of(instance: ResourceInstance) -> object:
+    return instance.body
 
 
 def _where(instance: ResourceInstance) -> Location:
