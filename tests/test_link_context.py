@@ -2,6 +2,7 @@
 the changed files, and the network file that did not change must still be linked)."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import REPO, lint, of, read_problems
+from helpers import REPO, cli, lint, of, read_problems
 from test_link_split import _copy, _delegate, _network
 
 
@@ -74,3 +75,16 @@ def test_pre_commit_run_on_a_changed_parameters_file_finds_the_unchanged_network
     assert result.returncode == 1, output
     assert re.search(r"network/spoke\.json:\d+:\d+: BYO004 ", output), output
     assert "Linted 2 files" in output  # only the changed parameters file and its template were linted
+
+
+def test_the_context_settings_key_links_like_the_flag(tmp_path: Path) -> None:
+    """`context = [...]` in the settings file does what `--context` does, relative to the settings file."""
+    root = _delegated_split(tmp_path)
+    (root / ".byocni-lint.toml").write_text('context = ["network"]\n', encoding="utf-8")
+    changed = root / "cluster" / "aks.parameters.json"
+    result = cli(changed, "--format", "json", cwd=root)
+    document = json.loads(result.stdout)
+    found = [f for f in document["findings"] if f["rule"] == "BYO004"]
+    assert len(found) == 1 and found[0]["path"].endswith("network/spoke.json"), result.stdout
+    isolated = json.loads(cli(changed, "--format", "json", "--isolated", cwd=root).stdout)
+    assert [f for f in isolated["findings"] if f["rule"] == "BYO004"] == []
