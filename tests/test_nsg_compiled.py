@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from byocni_lint.engine import Options, lint_paths
 from byocni_lint.semantics import nsg
 from byocni_lint.semantics.nsg import SecurityRule, StepLimit, Traffic, compile_rules, default_rules, evaluate
-from test_semantics_nsg import PORT_LIMIT, SMALL_VNET, _covers, _first_match, _packets, known_rules, nets, rule
+from test_semantics_nsg import PORT_LIMIT, SMALL_VNET, agrees_with_oracle, known_rules, nets, rule
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -30,21 +30,6 @@ flows = st.builds(lambda sources, destinations, protocol, ports, source_ports:
                   hosts, hosts, st.sampled_from(["Tcp", "Udp"]), port_ranges, port_ranges)
 
 
-def _agrees_with_oracle(everything, verdict, traffic) -> None:
-    first = {packet: _first_match(everything, packet, SMALL_VNET) for packet in _packets(traffic)
-             if packet[2] == traffic.protocol
-             and any(lo <= packet[3] <= hi for lo, hi in traffic.source_ports)
-             and any(lo <= packet[4] <= hi for lo, hi in traffic.ports)}
-    denied = {packet for packet, match in first.items() if match.access == "Deny"}
-    assert verdict.outcome in ("allowed", "denied")
-    if verdict.outcome == "allowed":
-        assert not denied
-        return
-    assert verdict.rule.priority == min(first[packet].priority for packet in denied)
-    assert {packet for packet in first if _covers(verdict.denied, packet)} == {
-        packet for packet, match in first.items() if match is verdict.rule}
-
-
 @settings(max_examples=120, deadline=None)
 @given(known_rules(), st.lists(flows, min_size=1, max_size=4))
 def test_one_compilation_answers_random_flows_like_the_packet_oracle(rules, traffic_list):
@@ -53,7 +38,7 @@ def test_one_compilation_answers_random_flows_like_the_packet_oracle(rules, traf
     for traffic in traffic_list:
         verdict = compiled.evaluate(traffic)
         assert verdict == evaluate(everything, traffic, SMALL_VNET)
-        _agrees_with_oracle(everything, verdict, traffic)
+        agrees_with_oracle(everything, verdict, traffic)
 
 
 @settings(max_examples=60, deadline=None)
