@@ -7,7 +7,6 @@ pointed back at the name the editor gave, so locations are in the user's words.
 from __future__ import annotations
 
 import sys
-import tempfile
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +25,8 @@ def stdin_as_file(paths: list[str], name: str | None):
     if not name:
         raise click.BadParameter("reading standard input ('-') needs --stdin-filename NAME, so that its format "
                                  "is known and findings name the file", param_hint="--stdin-filename")
+    import tempfile  # only a run on standard input pays for it
+
     text = sys.stdin.read()
     with tempfile.TemporaryDirectory(prefix="byocni-lint-stdin-") as folder:
         copy = Path(folder) / Path(name).name
