@@ -21,7 +21,9 @@ class ArmReader:
 
     def __init__(self, run: Run) -> None:
         self.run = run
-        self.documents: dict[Path, Document | None] = {}
+        self.documents: dict[tuple[Path, str], Document | None] = {}
+        """By file and by the path findings show for it: a file is always shown as the reading that met it
+        names it, whichever reading came first (a linked template is also a named file)."""
         self.folders = FolderIndex()
         self.named: dict[Path, ClaimedFile] = {}
         self._keys: dict[Path, Path] = {}
@@ -34,7 +36,7 @@ class ArmReader:
         return key
 
     def document(self, path: Path, display: str, explicit: bool) -> Document | None:
-        key = self.key(path)
+        key = self.key(path), display
         if key not in self.documents:
             self.documents[key] = self._parse(path, display, explicit)
         return self.documents[key]
@@ -87,7 +89,7 @@ class ArmReader:
             plan: list[Document | None] = [override] if override else self._plans(claimed.path)
             paired.update(id(d) for d in plan if d is not None)
             yield from self._planned(claimed.path, document, plan)
-            self.documents.pop(key, None)  # built: a later link to it reads it again
+            self.documents.pop((key, claimed.display), None)  # built: a later link to it reads it again
         if not override:
             yield from self._templates_of_orphans([o for o in orphans if id(o[1]) not in paired], templates)
 
@@ -143,11 +145,12 @@ class ArmReader:
             key = self.key(template_path)
             if key in templates:
                 continue
-            template = self.document(template_path, _display_beside(path, template_path), True)
+            display = _display_beside(path, template_path)
+            template = self.document(template_path, display, True)
             if template is not None and template.kind == ARM_TEMPLATE:
                 templates.add(key)
                 yield from self._planned(template_path, template, [document])
-                self.documents.pop(key, None)
+                self.documents.pop((key, display), None)
 
     def _linked(self, template: Path, display: str, relative: str) -> dict | None:
         """The template `templateLink.relativePath` names, resolved against the linking file as ARM does;
@@ -168,7 +171,10 @@ class ArmReader:
             return None
         if not is_file(target):
             return None
-        document = self.document(target, str(target), True)
+        # Shown relative to the linking template as the user named it: the same path however the run
+        # is split into worker processes (parallel.py), and the one a named file of that path shows.
+        shown = os.path.normpath(os.path.join(os.path.dirname(display), str(relative)))
+        document = self.document(target, shown, True)
         return document.root if document is not None and document.kind == ARM_TEMPLATE else None  # type: ignore[return-value]
 
 
