@@ -367,14 +367,23 @@ def _region(rule: SecurityRule, space: Spans | None, same_priority: list[Securit
 
 
 def _match(rule: SecurityRule, space: Spans | None) -> _Match:
-    key = (rule.protocol, rule.source_prefixes, rule.source_ports, rule.destination_prefixes,
-           rule.destination_ports, rule.source_asgs, rule.destination_asgs, space)
+    # Plain strings: the rule's values are parse nodes, and a key holding one would keep its whole
+    # file (text, line index) alive for as long as the cache lives.
+    key = (_plain(rule.protocol), _plain(rule.source_prefixes), _plain(rule.source_ports),
+           _plain(rule.destination_prefixes), _plain(rule.destination_ports), rule.source_asgs,
+           rule.destination_asgs, space)
     match = _MATCHES.get(key)
     if match is None:
         if len(_MATCHES) >= _MAX_CACHED:
             _MATCHES.clear()
         match = _MATCHES[key] = _compute_match(rule, space)
     return match
+
+
+def _plain(value: str | tuple[str, ...] | None) -> str | tuple[str, ...] | None:
+    if isinstance(value, tuple):
+        return tuple(str(item) for item in value)
+    return None if value is None else str(value)
 
 
 def _compute_match(rule: SecurityRule, space: Spans | None) -> _Match:
