@@ -84,6 +84,8 @@ def _use_color(choice: str, fmt: str, output: str | None) -> bool:
 @click.option("--base-dir", type=click.Path(file_okay=False, exists=True),
               help="Folder that sarif/github/gitlab paths are relative to (default: the git top level).")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for runs over many files (default: one per core; 1: one process).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress line on stderr; text output without the summary line.")
 @click.option("--verbose", "-v", is_flag=True, help="Say on stderr which files were read, as what, and what was skipped.")
 @click.option("--show-suppressed", is_flag=True, help="Text output: list suppressed findings too, with their reasons.")
@@ -133,6 +135,12 @@ def cli(paths, fmt, output, fail_on, parameters, context, bicep, no_bicep_cli, s
                    f"{'' if debug else ' (run with --debug for details)'}", err=True)
         code = EXIT_ERROR
     sys.exit(code)
+
+
+def _default_jobs() -> int:
+    from byocni_lint.parallel import default_jobs
+
+    return default_jobs()
 
 
 def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, color, list_rules, explain, today, debug,
@@ -185,7 +193,7 @@ def _run(paths, fmt, output, fail_on, parameters, compiler, select, ignore, colo
                       parameters=parameters, today=day, debug=debug, check_installed_cli=check_installed_cli,
                       bicep=compiler[0], no_bicep_cli=compiler[1], context=tuple(context),
                       tf_dir=terraform[0], tf_var_files=terraform[1], tf_vars=terraform[2],
-                      custom_rules=tuple(custom))
+                      custom_rules=tuple(custom), jobs=report["jobs"] or _default_jobs())
     if parameters and not Path(parameters).is_file():
         what = "not a regular file" if os.path.lexists(parameters) else "no such parameters file"
         raise click.BadParameter(f"{what}: {parameters}", param_hint="--parameters")

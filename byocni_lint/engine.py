@@ -13,9 +13,16 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from byocni_lint.findings import Finding
+from byocni_lint.frontends import group_of
 from byocni_lint.rulebook import RuleSpec, load_rulebook
+
+if TYPE_CHECKING:
+    from byocni_lint.model import Model
+    from byocni_lint.model.link import Declarations
 
 UNRESOLVED = "BYO901"
 INPUT_PROBLEMS = ("BYO900", "BYO903")  # a file that could not be read is never "no findings"
@@ -41,6 +48,7 @@ class Options:
     parameter_map: dict = field(default_factory=dict)  # resolved template path -> [parameters file paths]
     path_filter: object = None  # pathfilter.PathFilter: excluded and git-ignored files are not read
     custom_rules: tuple = ()  # custom_rules.CustomRule from --rules-dir: checks written as data
+    jobs: int = 1  # worker processes for runs over many files (parallel.py); 1: this process only
 
 
 @dataclass
@@ -88,7 +96,12 @@ class _Linter:
         self.findings: dict[tuple, Finding] = {}
         self.unresolved: dict[tuple, tuple[Finding, set[str]]] = {}
         self.internal_errors: list[str] = []
-        self.report_only: dict[int, frozenset[str] | None] = {}  # model id -> files its rule findings may be in (Unit.report_only)
+        self.entries: list[_Entry] = []  # every model built from the given files, as linking sees it
+        self.models: list[tuple[tuple, object]] = []  # (order, checked view), kept only when asked (--format model)
+        self.ranks: dict[tuple[int, str | None], int] = {}  # see _group_ranks
+        self.clusters = 0  # BYOCNI clusters in the given files
+        self.missing_context: list[str] = []
+        self.context_files = 0
 
     def rules_run(self) -> list[RuleSpec]:
         ids = set(self.checks) | {r for r in ALWAYS_ON if selected(r, self.options)}
@@ -98,10 +111,16 @@ class _Linter:
         if not selected(finding.rule_id, self.options):
             return
         span = finding.location.span
+        # Two evaluations may report one finding (a linked template read by two templates): the one
+        # kept must not depend on which was read first, or worker processes would change the report.
         if finding.rule_id == UNRESOLVED:
-            self.unresolved.setdefault((finding.location.path, span, finding.message), (finding, set()))[1].update(finding.rules)
+            place = (finding.location.path, span, finding.message)
+            held, rules = self.unresolved.get(place, (None, set()))
+            rules.update(finding.rules)
+            self.unresolved[place] = (_first(finding, held), rules)
             return
-        self.findings.setdefault((finding.rule_id, finding.location.path, span, finding.message), finding)
+        key = (finding.rule_id, finding.location.path, span, finding.message)
+        self.findings[key] = _first(finding, self.findings.get(key))
 
     def merged_notes(self) -> list[Finding]:
         """One note per unresolved value, naming every rule that needed it."""
@@ -117,15 +136,17 @@ class _Linter:
             started: Callable[[int], None] | None = None) -> LintRun:
         """Lint `paths`; `started(total)` once the files are known, `advance(n)` as n more are done.
 
-        One process: every model is linked against every other file of the run (model/link.py), and a
-        model cannot yet cross to another process (its fields hold closures); shards linked apart would
-        judge split deployments differently from one process."""
+        A model that leaves no reference open is checked as soon as it is built and dropped: what is
+        kept of it is its `Declarations`. Once every file is read, the models that linking could need
+        are built again (model/link.py `needed`) and those that leave references open are linked and
+        checked. So memory stays flat, and groups of files can be read in worker processes (parallel.py)
+        with the same result as one process."""
+        from byocni_lint import parallel
         from byocni_lint.discover import discover
         from byocni_lint.frontends import frontends
         from byocni_lint.frontends.run import Run
         from byocni_lint.suppress import Suppressions
         from byocni_lint.load.files import linted_roots
-        from byocni_lint.model.link import RunLinker
 
         fronts = frontends()
         found = discover(paths, fronts, self.options.path_filter)
@@ -140,15 +161,17 @@ class _Linter:
             run.kinds[claimed.display] = claimed.kind
         if started is not None:
             started(sum(len(files) for files in found.claimed.values()))
-        checked = self.build(fronts, found.claimed, run, advance)
-        context, missing_context = self.context(fronts, found, checked)
-        linker = RunLinker([model for model, _ in checked] + context)
-        models = []
-        for model, display in checked:
-            view = self.attempt(display, "linking", linker.view, model) or model
-            self.check(view, display, self.report_only.get(id(model)))
-            if self.keep_models:
-                models.append(view)
+        self.ranks = _group_ranks(found.claimed, fronts)
+        pooled = parallel.pooled(self.options.jobs, fronts, found.claimed) if not self.keep_models else set()
+        shards = parallel.start(self.options, fronts, found.claimed, pooled, run.roots) if pooled else None
+        for index, front in enumerate(fronts):
+            files = found.claimed.get(front.name)
+            if files and front.name not in pooled:
+                self.read(index, front, files, run, advance)
+        if shards is not None:
+            for partial in shards.results(advance, self.read_in_process(fronts, run)):
+                self.merge(partial, run)
+        self.link(fronts, found, run)
         for display in run.unsupported:
             run.kinds.pop(display, None)
         unreadable = {path for path in run.unreadable if path not in run.kinds}
@@ -159,34 +182,118 @@ class _Linter:
         findings = sorted((f for f in suppressions.apply(findings, set(self.rulebook), rules_run)
                            if selected(f.rule_id, self.options)),
                           key=lambda f: (*f.sort_key(), f.location.span or (), f.resource or "", f.property or ""))
-        clusters = sum(1 for model, _ in checked for cluster in model.clusters if cluster.is_byocni)
+        models = [model for _, model in sorted(self.models, key=lambda pair: pair[0])]
         return LintRun(findings, self.rules_run(), sum(kinds.values()) + len(unreadable),
-                       [*found.missing, *missing_context], self.internal_errors, dict(kinds),
-                       found.skipped_by_suffix(), [*found.unsupported, *run.unsupported], clusters, models,
-                       files_read=frozenset(run.files_read), context_files=len(context),
+                       [*found.missing, *self.missing_context], self.internal_errors, dict(kinds),
+                       found.skipped_by_suffix(), [*found.unsupported, *run.unsupported], self.clusters, models,
+                       files_read=frozenset(run.files_read), context_files=self.context_files,
                        read=dict(sorted(run.kinds.items())))
 
-    def build(self, fronts, claimed: dict, run, advance: Callable[[int], None] | None = None) -> list[tuple]:
-        """Every unit's model with the file it is about, in front-end order. Units are built as the
-        front end yields them, so it can drop each parse tree once its unit is built: only models stay."""
-        built = []
-        for front in fronts:
-            files = claimed.get(front.name)
-            if not files:
-                continue
-            done = 0
-            for unit in self._units(front, files, run):
-                model = self.attempt(unit.display, "evaluation", unit.build)
-                if advance is not None and done < len(files):
-                    done += 1
-                    advance(1)
-                if model is not None:
-                    model.format = unit.format
-                    self.report_only[id(model)] = unit.report_only
-                    built.append((model, unit.display))
+    def read(self, index: int, front, files: list, run, advance: Callable[[int], None] | None = None) -> None:
+        """Build every unit of one front end's files; check at once each model that leaves nothing open
+        (its view is itself, whatever the other files say) and keep its `Declarations` for linking.
+        Only the models of a front end without groups are kept (they cannot be read again alone)."""
+        from byocni_lint.model.link import Declarations
+
+        groups: Counter[str | None] = Counter()
+        known = {group_of(front, claimed.display) for claimed in files}
+        done = 0
+        for unit in self._units(front, files, run):
+            group = group_of(front, unit.display)
+            if group not in known:
+                group = None  # not a group of these files (a path shown two ways): kept, not read again
+            position = groups[group]
+            groups[group] += 1
+            model = self.attempt(unit.display, "evaluation", unit.build)
             if advance is not None and done < len(files):
-                advance(len(files) - done)
-        return built
+                done += 1
+                advance(1)
+            if model is None:
+                continue
+            model.format = unit.format
+            self.clusters += sum(1 for cluster in model.clusters if cluster.is_byocni)
+            declarations = self.attempt(unit.display, "linking", Declarations.of, model) or Declarations()
+            entry = _Entry(declarations, index, group, position, unit.display, unit.report_only,
+                           _unit_key(model) if self.options.context else None,
+                           model if group is None else None)
+            self.entries.append(entry)
+            if not declarations.leaves_open:
+                self.check(model, unit.display, unit.report_only)
+                self.keep(entry, model)
+        if advance is not None and done < len(files):
+            advance(len(files) - done)
+
+    def read_in_process(self, fronts, run) -> Callable[[list], None]:
+        """What the pool falls back on when a worker dies: the shard's groups read here instead."""
+        def read_shard(shard: list) -> None:
+            for index, files in shard:
+                self.read(index, fronts[index], files, run)
+        return read_shard
+
+    def keep(self, entry: "_Entry", model) -> None:
+        if self.keep_models:
+            self.models.append((self.order(entry), model))
+
+    def order(self, entry: "_Entry") -> tuple[int, int, int]:
+        """One order of models whichever process built them: front end, its group's first file, unit."""
+        return entry.front, self.ranks.get((entry.front, entry.group), 0), entry.position
+
+    def link(self, fronts, found, run) -> None:
+        """Link and check the models that leave references open, against every model linking may need:
+        those kept, those of the context files, and those built again for it (each group once)."""
+        from byocni_lint.model.link import Declarations, RunLinker, needed
+
+        context, self.missing_context = self.context(fronts, found)
+        self.context_files = len(context)
+        self.entries.sort(key=self.order)
+        if not any(entry.declarations.leaves_open for entry in self.entries):
+            return
+        extra = [self.attempt(model.source, "linking", Declarations.of, model) or Declarations() for model in context]
+        wanted = needed([entry.declarations for entry in self.entries] + extra)
+        entries = [entry for index, entry in enumerate(self.entries) if index in wanted]
+        models = self.rebuild(fronts, found, run, [entry for entry in entries if entry.model is None])
+        linker = RunLinker([model for entry in self.entries if (model := entry.model or models.get(entry.key))]
+                           + context)
+        for entry in entries:
+            model = entry.model or models.get(entry.key)
+            if model is None or not entry.declarations.leaves_open:
+                continue
+            view = self.attempt(entry.display, "linking", linker.view, model) or model
+            self.check(view, entry.display, entry.report_only)
+            self.keep(entry, view)
+
+    def rebuild(self, fronts, found, run, entries: list["_Entry"]) -> dict[tuple, Model]:
+        """The models of `entries` built again, by reading each one's group alone (FrontEnd.group)."""
+        positions: dict[tuple[int, str | None], set[int]] = {}
+        for entry in entries:
+            positions.setdefault((entry.front, entry.group), set()).add(entry.position)
+        models: dict[tuple, Model] = {}
+        for (index, group), wanted in positions.items():
+            front = fronts[index]
+            files = [c for c in found.claimed[front.name] if group_of(front, c.display) == group]
+            for position, unit in enumerate(self._units(front, files, run)):
+                if position in wanted:
+                    model = self.attempt(unit.display, "evaluation", unit.build)
+                    if model is not None:
+                        model.format = unit.format
+                        models[(index, group, position)] = model
+        return models
+
+    def merge(self, partial, run) -> None:
+        """Add a worker's results as this process would have added them itself (parallel.py)."""
+        for finding in partial.findings:
+            self.add(finding)
+        for _, (first, rules) in partial.unresolved.items():
+            self.add(replace(first, rules=tuple(sorted({*first.rules, *rules}))))
+        for error in partial.internal_errors:
+            self.record(error)
+        run.kinds.update(partial.kinds)
+        run.unreadable |= partial.unreadable
+        run.unsupported += partial.unsupported
+        run.files_read |= partial.files_read
+        run.suppressions.merge(partial.suppressions)
+        self.clusters += partial.clusters
+        self.entries += partial.entries
 
     def _units(self, front, files: list, run) -> Iterator:
         """The front end's units one at a time; a bug while reading is recorded like any other stage."""
@@ -197,7 +304,7 @@ class _Linter:
                 return
             yield unit
 
-    def context(self, fronts, found, checked: list[tuple]) -> tuple[list, list[str]]:
+    def context(self, fronts, found) -> tuple[list, list[str]]:
         """Models of the context files for linking, without those already read as given paths; what
         the context files report about themselves is dropped (they are not among the paths given)."""
         if not self.options.context:
@@ -213,8 +320,14 @@ class _Linter:
         # `--parameters` is for the templates given, not for the context's own templates.
         quiet = Run(self.rulebook, replace(self.options, parameters=None), lambda finding: None, self.attempt)
         quiet.roots = linted_roots(list(self.options.context))
-        seen = {_unit_key(model) for model, _ in checked}
-        models = [model for model, _ in self.build(fronts, claimed, quiet) if _unit_key(model) not in seen]
+        seen = {entry.unit_key for entry in self.entries}
+        models = []
+        for front in fronts:
+            for unit in self._units(front, claimed[front.name], quiet) if claimed.get(front.name) else ():
+                model = self.attempt(unit.display, "evaluation", unit.build)
+                if model is not None and _unit_key(model) not in seen:
+                    model.format = unit.format
+                    models.append(model)
         return models, extra.missing
 
     def check(self, model, display: str, report_only: frozenset[str] | None = None) -> None:
@@ -244,13 +357,53 @@ class _Linter:
         except Exception as exc:  # noqa: BLE001 - anything here is our bug: recorded, never silent
             if self.options.debug:
                 raise
-            self.internal_errors.append(f"{path}: {stage} failed: {type(exc).__name__}: {exc}")
+            self.record(f"{path}: {stage} failed: {type(exc).__name__}: {exc}")
             return None
+
+    def record(self, error: str) -> None:
+        """An internal error, once (a group read again for linking meets its bugs again)."""
+        if error not in self.internal_errors:
+            self.internal_errors.append(error)
+
+
+@dataclass
+class _Entry:
+    """One built model as the run keeps it: what linking needs to know of it, and how to build it again
+    (its front end, the group of files it came from, and its place among the group's units)."""
+
+    declarations: Declarations
+    front: int  # index of the front end
+    group: str | None  # FrontEnd.group of its files; None: the model itself is kept
+    position: int  # among the units its front end made of the group
+    display: str
+    report_only: frozenset[str] | None
+    unit_key: tuple | None  # (template, parameters file), resolved; only with --context
+    model: Model | None = None  # kept when it cannot be built again alone (group None)
+
+    @property
+    def key(self) -> tuple:
+        return self.front, self.group, self.position
+
+
+
+def _group_ranks(claimed: dict, fronts: list) -> dict[tuple[int, str | None], int]:
+    """(front end, group) -> where the group's first file is in the run's order of files."""
+    ranks: dict[tuple[int, str | None], int] = {}
+    for index, front in enumerate(fronts):
+        for rank, file in enumerate(claimed.get(front.name, ())):
+            ranks.setdefault((index, group_of(front, file.display)), rank)
+    return ranks
+
+
+def _first(finding: Finding, held: Finding | None) -> Finding:
+    """Of two reports of one finding, the one that sorts first by everything the report may show."""
+    if held is None:
+        return finding
+    return min(held, finding, key=lambda f: (f.fingerprint_key, f.resource or "", f.property or "", f.fix or "",
+                                             f.rules, tuple(str(location) for location in f.related)))
 
 
 def _resolved(display: str | None) -> str | None:
-    from pathlib import Path
-
     return str(Path(display).resolve()) if display else None
 
 

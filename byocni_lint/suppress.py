@@ -71,6 +71,13 @@ class Suppressions:
         if path.lower().endswith((".json", ".jsonc")):
             self._metadata(path, text)
 
+    def merge(self, other: "Suppressions") -> None:
+        """Add what another process collected (parallel.py), each file once, as `collect` would have."""
+        fresh = other._seen - self._seen
+        self._seen |= fresh
+        self.found += [s for s in other.found if s.path in fresh]
+        self.problems += [p for p in other.problems if p.location.path in fresh]
+
     def apply(self, findings: list[Finding], known_rules: set[str], rules_run: set[str]) -> list[Finding]:
         """The findings, those covered by a suppression carrying its reason in `suppressed`, plus BYO904s."""
         marked = []

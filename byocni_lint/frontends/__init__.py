@@ -50,6 +50,14 @@ class FrontEnd(Protocol):
     def read(self, files: list[ClaimedFile], run: "Run") -> Iterable[Unit]:
         """Group the claimed files into units and yield them."""
 
+    def group(self, path: Path) -> str | None:
+        """Which files are read together, for a front end whose units are independent of the rest of
+        the run: files (and the display paths of units) with equal keys form units only with each other,
+        so one group read alone yields the same units, in the same order, as among all files. The
+        engine then keeps no model it has checked (it reads a group again if linking needs it) and may
+        read groups in worker processes. None: every file of this front end may shape every unit (a
+        Terraform module called from another folder), so all are read in one process and kept."""
+
 
 def frontends() -> list[FrontEnd]:
     """Every installed front end, in claiming order (a front end not written yet is skipped)."""
@@ -63,6 +71,14 @@ def frontends() -> list[FrontEnd]:
             continue
         found.append(module.FRONTEND)
     return found
+
+
+def group_of(front: FrontEnd, display: str) -> str | None:
+    """The front end's group of a file or of a unit, by absolute path, so that a file is in one group
+    however it was named (`fixtures/a.json`, or `/repo/fixtures/x/../a.json` through a link)."""
+    import os
+
+    return front.group(Path(os.path.abspath(display)))
 
 
 def supported_inputs() -> str:

@@ -22,6 +22,7 @@ models only, never parse trees or evaluations.
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, replace
 from byocni_lint.findings import Location
 from byocni_lint.model import (PLACEHOLDER_MARK, AgentPool, Field, Model, Resource, RoleAssignment, Subnet, id_of)
@@ -306,3 +307,85 @@ class _Importer:
             principal_id=_bound_field(assignment.principal_id, binding)))
         for guid, definition in model.role_definitions.items():
             self.view.role_definitions.setdefault(guid, definition)
+
+
+# --- what linking needs, without the models ---------------------------------------------------------
+
+def _leaf(resource_id: str) -> str:
+    """The key the linker's indexes file an ID under: its last segment, or the placeholder mark."""
+    segments = _segments(resource_id)
+    last = segments[-1] if segments else ""
+    return PLACEHOLDER_MARK if PLACEHOLDER_MARK in last else last
+
+
+_TABLES = tuple(table for _, table in _REFERENCES)
+
+
+@dataclass(frozen=True)
+class Declarations:
+    """What one model leaves open and what it could offer to linking, as a few strings.
+
+    The engine keeps these, not models: a model that leaves nothing open is checked at once and
+    dropped, and `needed` tells from these alone which models the linker could ever read, so only
+    those are built again (memory stays flat, and worker processes need not send models back)."""
+
+    open_leaves: frozenset[str] = frozenset()  # last segments of the subnet IDs its node pools leave open
+    open_segments: frozenset[str] = frozenset()  # every segment of those IDs
+    subnet_leaves: frozenset[str] = frozenset()
+    subnet_segments: frozenset[str] = frozenset()  # every segment of its subnets' IDs
+    named: frozenset[tuple[str, str]] = frozenset()  # (table, leaf) of the NSGs, route tables, NAT gateways its subnets name
+    declared: frozenset[tuple[str, str]] = frozenset()  # (table, leaf) of the NSGs, route tables, NAT gateways it declares
+    scope_leaves: frozenset[str] = frozenset()  # last segments of its role assignments' scopes
+
+    @classmethod
+    def of(cls, model: Model) -> "Declarations":
+        opened = [id_of(pool.vnet_subnet_id.value) for cluster in model.clusters for pool in cluster.pools
+                  if _open(pool)]
+        subnets = [subnet for subnet in model.subnets.values() if subnet.id is not None]
+        named = set()
+        for subnet in subnets:
+            for attribute, table in _REFERENCES:
+                value = getattr(subnet, attribute)
+                if value is not None and value.known and id_of(value.value) is not None:
+                    named.add((table, _leaf(id_of(value.value))))  # type: ignore[arg-type]
+        return cls(
+            open_leaves=frozenset(_leaf(ref) for ref in opened if ref),
+            open_segments=frozenset(part for ref in opened if ref for part in _segments(ref)),
+            subnet_leaves=frozenset(_leaf(subnet.id) for subnet in subnets),  # type: ignore[arg-type]
+            # Interned: a run keeps one of these per model, and most segments recur in every model.
+            subnet_segments=frozenset(sys.intern(part) for subnet in subnets for part in _segments(subnet.id)),  # type: ignore[arg-type]
+            named=frozenset(named),
+            declared=frozenset((table, _leaf(resource.id)) for table in _TABLES
+                               for resource in getattr(model, table).values() if resource.id is not None),
+            scope_leaves=frozenset(_leaf(assignment.scope) for assignment in model.role_assignments
+                                   if isinstance(assignment.scope, str) and _segments(assignment.scope)))
+
+    @property
+    def leaves_open(self) -> bool:
+        """Whether its view differs from the model (RunLinker.view): only then must linking wait."""
+        return bool(self.open_leaves)
+
+
+def needed(declarations: list[Declarations]) -> set[int]:
+    """Indexes of the models that linking the run could read: those that leave references open, and
+    every model the linker might find for them (a superset: the linker's own indexes are keyed the
+    same way, by last ID segment, with a placeholder matching anything)."""
+    opened = {index for index, entry in enumerate(declarations) if entry.leaves_open}
+    if not opened:
+        return set()
+    wanted = set().union(*(declarations[index].open_leaves for index in opened))
+    anything = PLACEHOLDER_MARK in wanted
+    subnets = {index for index, entry in enumerate(declarations)
+               if entry.subnet_leaves and (anything or PLACEHOLDER_MARK in entry.subnet_leaves
+                                           or entry.subnet_leaves & wanted)}
+    reached = opened | subnets
+    named = set().union(*(declarations[index].named for index in reached))
+    tables = {table for table, _ in named}
+    any_leaf = {table for table, leaf in named if leaf == PLACEHOLDER_MARK}  # may be bound to any segment
+    segments = set().union(*(declarations[index].subnet_segments | declarations[index].open_segments
+                             for index in reached)) | {PLACEHOLDER_MARK}
+    others = {index for index, entry in enumerate(declarations)
+              if any(table in tables and (leaf == PLACEHOLDER_MARK or table in any_leaf or (table, leaf) in named)
+                     for table, leaf in entry.declared)
+              or entry.scope_leaves & segments}
+    return reached | others

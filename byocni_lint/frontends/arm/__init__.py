@@ -42,5 +42,11 @@ class ArmFrontEnd:
 
         return ArmReader(run).units(files)
 
+    def group(self, path: Path) -> str | None:
+        """A template with its parameters files: `X.json`, `X.template.json`, `X.parameters*.json` share
+        the folder and the name before the first dot (pairing.py). Linked templates are read from disk
+        by the template that links them, so they need not be in its group."""
+        return f"{path.parent}/{path.name.lower().split('.', 1)[0]}"
+
 
 FRONTEND = ArmFrontEnd()

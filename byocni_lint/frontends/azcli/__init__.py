@@ -64,6 +64,10 @@ class AzCliFrontEnd:
             yield Unit(display=claimed.display, build=partial(_build, claimed, docker, run),
                        format="azcli")
 
+    def group(self, path: Path) -> str | None:
+        """None: every script is judged with every Dockerfile of the run (image pins), so all files are read together."""
+        return None
+
 
 def _build(claimed: ClaimedFile, dockerfiles: list[ClaimedFile], run):
     from byocni_lint.frontends.azcli.unit import build

@@ -33,5 +33,9 @@ class BicepFrontEnd:
 
         return BicepReader(run).units(files)
 
+    def group(self, path: Path) -> str | None:
+        """None: a `.bicepparam` anywhere may be `using` a template of another folder, so all files are read together."""
+        return None
+
 
 FRONTEND = BicepFrontEnd()

@@ -40,5 +40,9 @@ class TerraformFrontEnd:
 
         return units(files, run)
 
+    def group(self, path: Path) -> str | None:
+        """None: a folder called as a module by another is not a root; plans pair with folders, so all files are read together."""
+        return None
+
 
 FRONTEND = TerraformFrontEnd()
