@@ -163,7 +163,13 @@ class _Linter:
             started(sum(len(files) for files in found.claimed.values()))
         self.ranks = _group_ranks(found.claimed, fronts)
         pooled = parallel.pooled(self.options.jobs, fronts, found.claimed) if not self.keep_models else set()
-        shards = parallel.start(self.options, fronts, found.claimed, pooled, run.roots) if pooled else None
+        shards = None
+        if pooled:
+            # The first group is read here before the workers fork: they inherit every module and
+            # shipped table it loaded instead of each importing them again.
+            index, first, rest = parallel.first_group(fronts, found.claimed, pooled)
+            self.read(index, fronts[index], first, run, advance)
+            shards = parallel.start(self.options, fronts, rest, pooled, run.roots)
         for index, front in enumerate(fronts):
             files = found.claimed.get(front.name)
             if files and front.name not in pooled:

@@ -60,14 +60,26 @@ class Partial:
 
 def pooled(jobs: int, fronts: list[FrontEnd], claimed: dict[str, list[ClaimedFile]]) -> set[str]:
     """Names of the front ends whose files workers read: none for a small run, one job, or no fork."""
-    import multiprocessing
-
-    names = {front.name for front in fronts if claimed.get(front.name) and _groups(front, claimed[front.name])}
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1:
         return set()
+    names = {front.name for front in fronts if claimed.get(front.name) and _groups(front, claimed[front.name])}
     if sum(len(claimed[name]) for name in names) < POOL_MIN_FILES:
         return set()
-    return names
+    import multiprocessing  # only now: importing it costs a one-file run 10% of its start-up
+
+    return names if "fork" in multiprocessing.get_all_start_methods() else set()
+
+
+def first_group(fronts: list[FrontEnd], claimed: dict[str, list[ClaimedFile]],
+                names: set[str]) -> tuple[int, list[ClaimedFile], dict[str, list[ClaimedFile]]]:
+    """The first group of the workers' files (front-end index, its files), and the files without it."""
+    from byocni_lint.frontends import group_of
+
+    index, front = next((i, f) for i, f in enumerate(fronts) if f.name in names)
+    group = group_of(front, claimed[front.name][0].display)
+    first = [c for c in claimed[front.name] if group_of(front, c.display) == group]
+    rest = {**claimed, front.name: [c for c in claimed[front.name] if group_of(front, c.display) != group]}
+    return index, first, rest
 
 
 def _groups(front: FrontEnd, files: list[ClaimedFile]) -> bool:
@@ -142,8 +154,10 @@ class Shards:
 
 
 def start(options: Options, fronts: list[FrontEnd], claimed: dict[str, list[ClaimedFile]], names: set[str],
-          roots: list[Path]) -> Shards:
-    return Shards(options, shards(fronts, claimed, names, options.jobs), options.jobs, roots)
+          roots: list[Path]) -> Shards | None:
+    """The pool at work on the shards of `claimed`; None when nothing is left for it."""
+    work = shards(fronts, claimed, names, options.jobs)
+    return Shards(options, work, options.jobs, roots) if work else None
 
 
 _WORKER: dict = {}
