@@ -36,6 +36,7 @@ class BicepReader:
     def __init__(self, run: Run) -> None:
         self.run = run
         self._texts: dict[Path, str | None] = {}
+        self._trees: dict[Path, tuple[str, Parsed]] = {}
         self._reading: list[Path] = []
 
     def text(self, path: Path, display: str) -> str | None:
@@ -164,7 +165,16 @@ class BicepReader:
     def translator(self, path: Path, display: str, text: str) -> Translator:
         def load_module(relative: str, outer: Translator) -> JDict | None:
             return self._module(path, display, relative, outer)
-        return Translator(Parsed(text), Source(display, text), load_module, self.note)
+        return Translator(self._parsed(path, text), Source(display, text), load_module, self.note)
+
+    def _parsed(self, path: Path, text: str) -> Parsed:
+        """One syntax tree per file: a module called from several files (or twice from one) is parsed
+        once; the tree is only read, never changed, by translation. Bicep files are few in a run."""
+        key = _key(path)
+        held = self._trees.get(key)
+        if held is None or held[0] is not text:
+            held = self._trees[key] = (text, Parsed(text))
+        return held[1]
 
     # ----- modules -----
     def _module(self, path: Path, display: str, relative: str, outer: Translator) -> JDict | None:
