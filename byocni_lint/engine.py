@@ -2,10 +2,15 @@
 
 The engine knows no format: front ends (frontends/) turn files into models, the run-wide linker
 (model/link.py) resolves references across them, checks (checks/) turn each linked view into findings.
+A model whose node pools leave no reference open is its own view, so it is checked as soon as it is
+built and only its `Declarations` are kept; the few that leave references open are linked and checked
+once every file is read (`_Linter.link`). Groups of files may be read in worker processes
+(parallel.py): the report does not depend on it.
 Context files (`--context`) are read for linking only: their own models are never checked and their
 read problems are not reported, but a finding of a checked model may point into them (the delegation
-in the unchanged network file is where the user must change something). A finding reported by several evaluations of the same file is kept once, and
-BYO901 notes about the same value from several rules become one note naming every rule.
+in the unchanged network file is where the user must change something). A finding reported by
+several evaluations of the same file is kept once, and BYO901 notes about the same value from several
+rules become one note naming every rule.
 """
 from __future__ import annotations
 
