@@ -19,6 +19,8 @@ DOCS_BASE = "https://github.com/byocni-lint/byocni-lint/blob/main/docs/rules/"
 
 @dataclass(frozen=True)
 class RuleSpec:
+    """One rule as `rules/*.yaml` describes it: what checks, reports and the docs read about a rule."""
+
     id: str
     name: str
     severity: Severity

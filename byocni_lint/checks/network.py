@@ -154,6 +154,8 @@ class _Denial:
 
 @dataclass
 class _Outcome:
+    """What evaluating an NSG against the flows asked about found: denials, and verdicts left unknown."""
+
     denials: list[_Denial] = field(default_factory=list)
     unknown: list[nsg.Verdict] = field(default_factory=list)
 

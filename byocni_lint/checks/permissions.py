@@ -34,6 +34,8 @@ NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 
 @dataclass(frozen=True)
 class _Role:
+    """The role an assignment grants, as far as it is known: its permission blocks, or why not."""
+
     name: str
     builtin: bool
     blocks: tuple = ()  # rbac.RolePermissions, one per permissions block
@@ -150,6 +152,8 @@ def _short_scope(scope: str) -> str:
 
 @dataclass
 class _NodeSubnet:
+    """A subnet the cluster's pools bring, with the first vnetSubnetID naming it (where findings point)."""
+
     id: str
     subnet: Subnet | None
     written: Field  # the first pool's vnetSubnetID naming it

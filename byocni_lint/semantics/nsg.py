@@ -195,6 +195,8 @@ def _make_default_rules() -> tuple[SecurityRule, ...]:
 
 @dataclass(frozen=True)
 class _Doubt:
+    """Why a rule's match is not certain, and whether the rule may deny what it might match."""
+
     rule: SecurityRule
     reason: str
     may_deny: bool
