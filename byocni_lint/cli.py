@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from byocni_lint import __version__
-from byocni_lint.entry import INTERRUPTED
+from byocni_lint.entry import GC_THRESHOLDS, INTERRUPTED
 from byocni_lint.rulebook import RulebookError
 
 if TYPE_CHECKING:
@@ -313,7 +313,7 @@ def _tune_garbage_collector() -> None:
     import gc
 
     gc.freeze()
-    gc.set_threshold(20_000, 20, 100)
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def _is_input(output: Path, inputs: frozenset) -> bool:

@@ -20,6 +20,8 @@ _VISIBLE_HIDDEN_DIRS = frozenset({".github"})
 
 @dataclass
 class Discovery:
+    """The files found under the paths given, by front end, and what was missing, unsupported or skipped."""
+
     claimed: dict[str, list[ClaimedFile]] = field(default_factory=dict)  # front-end name -> its files
     missing: list[str] = field(default_factory=list)  # named paths that do not exist
     unsupported: list[str] = field(default_factory=list)  # named files no front end reads

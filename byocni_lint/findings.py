@@ -45,6 +45,9 @@ class Location(NamedTuple):
 
 @dataclass(frozen=True)
 class Finding:
+    """One problem a check found, as every report format shows it (a class docstring also spares
+    the dataclass machinery an `inspect.signature` call at start-up)."""
+
     rule_id: str
     severity: Severity
     message: str

@@ -5,6 +5,7 @@ lives in the YAML so that changing it changes behaviour without touching code.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ DOCS_BASE = "https://github.com/byocni-lint/byocni-lint/blob/main/docs/rules/"
 
 @dataclass(frozen=True)
 class RuleSpec:
+    """One rule as `rules/*.yaml` describes it: what checks, reports and the docs read about a rule."""
+
     id: str
     name: str
     severity: Severity
@@ -69,15 +72,21 @@ def load_rulebook(directory: Path | None = None) -> dict[str, RuleSpec]:
     files are parsed as YAML."""
     directory = directory or rules_dir()
     if directory == _SHIPPED_RULES:
-        import json
+        return dict(_shipped_specs())
+    return specs_of(parse_rule_files(sorted(directory.glob("BYO*.yaml"))), directory)
 
-        try:
-            entries = json.loads(RULEBOOK_JSON.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise RulebookError(f"{RULEBOOK_JSON}: {exc}") from exc
-    else:
-        entries = parse_rule_files(sorted(directory.glob("BYO*.yaml")))
-    return specs_of(entries, directory)
+
+@functools.cache
+def _shipped_specs() -> dict[str, RuleSpec]:
+    """The shipped rules, read once per process: a CLI run asks for the rulebook three times (options,
+    settings, engine), 2 ms each after the first. Callers get a copy of the mapping; the specs are frozen."""
+    import json
+
+    try:
+        entries = json.loads(RULEBOOK_JSON.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RulebookError(f"{RULEBOOK_JSON}: {exc}") from exc
+    return specs_of(entries, _SHIPPED_RULES)
 
 
 def specs_of(entries: list[tuple[str, object]], directory: Path) -> dict[str, RuleSpec]:

@@ -33,6 +33,8 @@ _YAML_FORMATS = (".yml", ".yaml")
 
 @dataclass
 class Suppression:
+    """One inline `byocni-lint: ignore[...]` comment or metadata entry: the lines and rules it covers."""
+
     path: str
     rules: tuple[str, ...]
     reason: str

@@ -52,6 +52,8 @@ class CheckLimitExceeded(Exception):
 
 @dataclass
 class CheckContext:
+    """What a check receives besides the model: its rule, the date, and where it appends findings."""
+
     spec: RuleSpec
     today: date
     format: str = "arm"  # how the model's source spells settings (model/spellings.py)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from byocni_lint.checks import check
 from byocni_lint.checks.context import CheckContext, CheckLimitExceeded, and_list, reported as _reported
@@ -154,6 +154,8 @@ class _Denial:
 
 @dataclass
 class _Outcome:
+    """What evaluating an NSG against the flows asked about found: denials, and verdicts left unknown."""
+
     denials: list[_Denial] = field(default_factory=list)
     unknown: list[nsg.Verdict] = field(default_factory=list)
 
@@ -339,8 +341,7 @@ def _report_unknown(ctx: CheckContext, verdicts: list[nsg.Verdict], group: Netwo
 
 # --- BYO005 ---------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _ExtraFlow:
+class _ExtraFlow(NamedTuple):
     """A CNI-specific flow between nodes from the rule's `extra_flows` parameter."""
 
     protocol: str

@@ -17,6 +17,7 @@ outside them: a warning that says so and shows the fix.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from byocni_lint.checks import check
 from byocni_lint.checks.context import CheckContext, through
@@ -32,8 +33,9 @@ rbac = lazy_module("byocni_lint.semantics.rbac")  # only clusters with a node su
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 
 
-@dataclass(frozen=True)
-class _Role:
+class _Role(NamedTuple):
+    """The role an assignment grants, as far as it is known: its permission blocks, or why not."""
+
     name: str
     builtin: bool
     blocks: tuple = ()  # rbac.RolePermissions, one per permissions block
@@ -83,8 +85,7 @@ def _texts(entries: list[Field]) -> tuple[str, ...]:
     return tuple(entry.value for entry in entries if isinstance(entry.value, str))
 
 
-@dataclass(frozen=True)
-class _Grant:
+class _Grant(NamedTuple):
     """One role assignment as seen from one node subnet."""
 
     assignment: RoleAssignment
@@ -150,6 +151,8 @@ def _short_scope(scope: str) -> str:
 
 @dataclass
 class _NodeSubnet:
+    """A subnet the cluster's pools bring, with the first vnetSubnetID naming it (where findings point)."""
+
     id: str
     subnet: Subnet | None
     written: Field  # the first pool's vnetSubnetID naming it

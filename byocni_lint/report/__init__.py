@@ -21,6 +21,8 @@ FORMATS = ("text", "json", "sarif", "model", "github", "junit", "gitlab")
 
 @dataclass(frozen=True)
 class RunResult:
+    """Everything a report format needs about one run, so that each renderer is a pure function of it."""
+
     findings: list[Finding]
     """Already filtered by select/ignore; suppressed findings are kept, marked, for the formats that show them."""
     rules: list[RuleSpec]

@@ -60,7 +60,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import cast
+from typing import NamedTuple, cast
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 PortRange = tuple[int, int]
@@ -104,8 +104,7 @@ class SecurityRule:
     default: bool = False
 
 
-@dataclass(frozen=True)
-class Tags:
+class Tags(NamedTuple):
     """What the service tags the evaluator understands stand for in one deployment."""
 
     virtual_network: tuple[Network, ...] | None
@@ -193,15 +192,15 @@ def _make_default_rules() -> tuple[SecurityRule, ...]:
     )
 
 
-@dataclass(frozen=True)
-class _Doubt:
+class _Doubt(NamedTuple):
+    """Why a rule's match is not certain, and whether the rule may deny what it might match."""
+
     rule: SecurityRule
     reason: str
     may_deny: bool
 
 
-@dataclass(frozen=True)
-class _Region:
+class _Region(NamedTuple):
     """What one rule matches: surely `certain`, perhaps anything in `possible` (a superset)."""
 
     certain: tuple[Box, ...]
@@ -222,8 +221,7 @@ class StepLimit(Exception):
         self.max_steps = max_steps
 
 
-@dataclass(frozen=True)
-class _Step:
+class _Step(NamedTuple):
     """One rule in evaluation order, with its region and access resolved."""
 
     rule: SecurityRule
@@ -334,8 +332,7 @@ def _compile(rules: tuple[SecurityRule, ...], direction: str, tags: Tags) -> lis
             for rule in ordered]
 
 
-@dataclass(frozen=True)
-class _Match:
+class _Match(NamedTuple):
     """What a rule's fields match, apart from its priority, direction and access."""
 
     certain: tuple[Box, ...]

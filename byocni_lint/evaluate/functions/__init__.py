@@ -20,6 +20,8 @@ _CATEGORIES = ("template", "resources", "strings", "logic", "comparison", "array
 
 @dataclass(frozen=True)
 class ArmFunction:
+    """An ARM template function implementation and how the evaluator calls it (lazy arguments, unknowns)."""
+
     name: str
     impl: Callable
     lazy: bool = False

@@ -14,6 +14,8 @@ MARKERS = (b"deploymenttemplate.json", b"deploymentparameters.json")
 
 @dataclass
 class Document:
+    """A JSON file read once: its path as named, what it is (template or parameters), its parsed root."""
+
     path: str  # as the user named it (or as found under a folder they named)
     kind: str
     root: object = None
