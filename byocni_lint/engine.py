@@ -36,6 +36,8 @@ ALWAYS_ON = ("BYO900", UNRESOLVED, "BYO902", "BYO903", "BYO904", "BYO905")  # no
 
 @dataclass
 class Options:
+    """What the user asked for, from the command line and the settings files (configured_run.py)."""
+
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     parameters: str | None = None
@@ -58,6 +60,8 @@ class Options:
 
 @dataclass
 class LintRun:
+    """What a run found and read: all the reporters and the exit code need."""
+
     findings: list[Finding]
     rules: list[RuleSpec]
     files_linted: int

@@ -24,6 +24,8 @@ FRONTEND_MODULES = ("bicep", "terraform", "azcli", "arm")
 
 @dataclass(frozen=True)
 class ClaimedFile:
+    """A file a front end reads, as the run names it."""
+
     path: Path
     display: str  # as the user named it (or as found under a folder they named)
     explicit: bool  # named on the command line: problems are reported, never skipped

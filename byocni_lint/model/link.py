@@ -115,6 +115,8 @@ def _bound_field(value: Field | None, binding: dict[str, str]) -> Field | None:
 
 @dataclass(frozen=True)
 class _Candidate:
+    """A resource of another model that a reference may name, and the placeholder binding it needs."""
+
     model: Model
     resource: Resource
     certain: bool
