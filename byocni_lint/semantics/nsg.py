@@ -60,7 +60,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import cast
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 PortRange = tuple[int, int]
@@ -579,15 +578,20 @@ def _union(many: Iterable[Spans]) -> Spans:
 
 
 def _meet(a: Spans, b: Spans) -> Spans:
-    if len(a) == 1 and len(b) == 1:  # the common case, without the generator
-        lo, hi = max(a[0][0], b[0][0]), min(a[0][1], b[0][1])
+    if len(a) == 1 and len(b) == 1:  # the common case, without the loop (or calls of max and min)
+        (alo, ahi), = a
+        (blo, bhi), = b
+        lo = alo if alo > blo else blo
+        hi = ahi if ahi < bhi else bhi
         return ((lo, hi),) if lo <= hi else ()
     met: list[tuple[int, int]] = []
     i = j = 0
     while i < len(a) and j < len(b):  # both sorted: one merge pass
-        (lo, hi), (blo, bhi) = a[i], b[j]
-        if max(lo, blo) <= min(hi, bhi):
-            met.append((max(lo, blo), min(hi, bhi)))
+        (alo, hi), (blo, bhi) = a[i], b[j]
+        lo = alo if alo > blo else blo
+        top = hi if hi < bhi else bhi
+        if lo <= top:
+            met.append((lo, top))
         if hi < bhi:
             i += 1
         else:
@@ -628,9 +632,9 @@ def _split(box: Box, region: Box) -> tuple[Box | None, list[Box]]:
             return None, [box]
         if met != mine:
             # the five dimensions of `box`, one replaced: still a Box
-            outside.append(cast(Box, (*inside[:dim], _minus(mine, spans), *inside[dim + 1:])))
+            outside.append((*inside[:dim], _minus(mine, spans), *inside[dim + 1:]))  # type: ignore[arg-type]
             inside[dim] = met
-    return cast(Box, tuple(inside)), outside
+    return tuple(inside), outside  # type: ignore[return-value]
 
 
 def _cut(box: Box, regions: Iterable[Box]) -> tuple[list[Box], list[Box]]:
