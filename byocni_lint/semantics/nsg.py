@@ -48,8 +48,9 @@ Decisions where Azure's documentation is silent
 Speed
     A check asks many flows of one NSG. compile_rules() turns the rules into their regions once
     (integer intervals, no `ipaddress` objects in the loop); what a rule's fields match is cached
-    run-wide by the fields' content and the VirtualNetwork tag, so identical NSGs in many files are
-    compiled once. Evaluation counts interval operations (boxes met times their spans); past
+    run-wide by the fields' content and the VirtualNetwork tag, and a whole rule list's compiled form
+    and its verdicts by the rules' content and the tags, so identical NSGs in many files are
+    compiled, and each of their flows decided, once. Evaluation counts interval operations (boxes met times their spans); past
     `max_steps` it raises StepLimit, so
     a hostile 800-rule NSG ends quickly with a located "could not check" instead of running on.
 """
@@ -236,7 +237,7 @@ class CompiledRules:
     def __init__(self, rules: Sequence[SecurityRule], tags: Tags) -> None:
         self.rules = tuple(rules)
         self.tags = tags
-        self._steps: dict[str, list[_Step]] = {}
+        self._shared = _shared(self.rules, tags)
 
     def evaluate(self, traffic: Traffic, max_steps: int = DEFAULT_MAX_STEPS,
                  describe_defaults: bool = True) -> Verdict:
@@ -249,10 +250,66 @@ class CompiledRules:
         direction = _direction(traffic.direction)
         if direction is None:  # Traffic rejects it; kept for the type checker
             raise ValueError(f"unknown direction {traffic.direction!r}")
-        steps = self._steps.get(direction)
-        if steps is None:
-            steps = self._steps[direction] = _compile(self.rules, direction, self.tags)
-        return _run(steps, traffic, direction, max_steps, describe_defaults)
+        return self._shared.verdict(self.rules, traffic, direction, max_steps, describe_defaults)
+
+
+class _Shared:
+    """The compiled steps and the verdicts of every rule list with the same content and tags.
+
+    Generated and copied templates repeat one NSG many times; its rules are compiled, and each flow
+    decided, once per run. Steps and verdicts name the rules of the first list met, so what is handed
+    out is mapped to the asking list's rules by position (their `ref` is what callers locate by).
+    """
+
+    def __init__(self, rules: tuple[SecurityRule, ...], tags: Tags) -> None:
+        self.rules = rules
+        self.tags = tags
+        self.position: dict[int, int] = {}
+        for index, rule in enumerate(rules):
+            self.position.setdefault(id(rule), index)
+        self.steps: dict[str, list[_Step]] = {}
+        self.verdicts: dict[tuple, Verdict] = {}
+
+    def verdict(self, rules: tuple[SecurityRule, ...], traffic: Traffic, direction: str, max_steps: int,
+                describe_defaults: bool) -> Verdict:
+        key = (traffic, direction, max_steps, describe_defaults)
+        verdict = self.verdicts.get(key)
+        if verdict is None:
+            steps = self.steps.get(direction)
+            if steps is None:
+                steps = self.steps[direction] = _compile(self.rules, direction, self.tags)
+            try:
+                verdict = self.verdicts[key] = _run(steps, traffic, direction, max_steps, describe_defaults)
+            except StepLimit as stopped:
+                raise StepLimit(self.mine(stopped.rule, rules), max_steps) from None
+        if rules is self.rules or verdict.rule is None:
+            return verdict
+        return Verdict(verdict.outcome, self.mine(verdict.rule, rules), verdict.denied, verdict.reason)
+
+    def mine(self, rule: SecurityRule, rules: tuple[SecurityRule, ...]) -> SecurityRule:
+        """The rule of `rules` in the place `rule` has in the first list."""
+        return rules[self.position[id(rule)]]
+
+
+_SHARED: dict[tuple, _Shared] = {}
+_MAX_SHARED = 4096
+"""Rule lists remembered at once; past it the cache starts afresh (memory stays flat)."""
+
+
+def _shared(rules: tuple[SecurityRule, ...], tags: Tags) -> _Shared:
+    """The shared compiled form for this content. The key holds each rule's every field but `ref`,
+    and which places hold one and the same rule object (`_shares_priority` tells rules apart by
+    identity)."""
+    places: dict[int, int] = {}
+    key = (tuple((r.name, r.priority, r.direction, r.access, r.protocol, r.source_prefixes, r.source_ports,
+                  r.destination_prefixes, r.destination_ports, r.source_asgs, r.destination_asgs, r.default,
+                  places.setdefault(id(r), index)) for index, r in enumerate(rules)), tags)
+    shared = _SHARED.get(key)
+    if shared is None:
+        if len(_SHARED) >= _MAX_SHARED:
+            _SHARED.clear()
+        shared = _SHARED[key] = _Shared(rules, tags)
+    return shared
 
 
 def compile_rules(rules: Sequence[SecurityRule], tags: Tags) -> CompiledRules:
