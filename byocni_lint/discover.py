@@ -49,20 +49,20 @@ def discover(paths: list[str], frontends: list[FrontEnd], path_filter=None) -> D
         elif _named(path):
             if path_filter is not None and path_filter.excluded(path):
                 continue
-            _offer(path, given, True, frontends, result, seen)
+            _offer(path, given, True, frontends, result, seen, resolved(path))
         else:
             result.missing.append(given)
     for folder in folders:
-        for file_path, display in _walk(folder, result, path_filter):
-            _offer(file_path, display, False, frontends, result, seen)
+        for file_path, display, key in _walk(folder, result, path_filter):
+            _offer(file_path, display, False, frontends, result, seen, key)
     for files in result.claimed.values():
         files.sort(key=lambda claimed: claimed.display)
     return result
 
 
 def _offer(path: Path, display: str, explicit: bool, frontends: list[FrontEnd], result: Discovery,
-           seen: set[Path]) -> None:
-    key = resolved(path)
+           seen: set[Path], key: Path) -> None:
+    """Offer `path` (resolved: `key`) to the front ends, once per file however often it is reached."""
     if key in seen:
         return
     seen.add(key)
@@ -84,11 +84,19 @@ def _walk(root: Path, result: Discovery, path_filter=None):
     for folder, dirs, files in os.walk(root, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if _visit(d) and not (
             path_filter is not None and path_filter.excluded(Path(folder, d), walking=True)))
+        real_folder: Path | None = None
         for name in sorted(files):
             path = Path(folder, name)
             if path_filter is not None and path_filter.excluded(path, walking=True):
                 continue
-            yield path, os.path.normpath(str(path))
+            # A file that is not a link resolves to its folder's real path and its name: the folder is
+            # resolved once, not once per file (a resolve is a system call and Python work per component).
+            if os.path.islink(path):
+                key = resolved(path)
+            else:
+                real_folder = real_folder or resolved(Path(folder))
+                key = real_folder / name
+            yield path, os.path.normpath(str(path)), key
 
 
 def _is(test) -> bool:

@@ -102,6 +102,41 @@ def test_an_nsg_past_the_bound_is_a_located_note_not_a_pass(tmp_path, monkeypatc
 def test_the_match_cache_stays_bounded(monkeypatch):
     monkeypatch.setattr(nsg, "_MAX_CACHED", 10)
     monkeypatch.setattr(nsg, "_MATCHES", {})
+    monkeypatch.setattr(nsg, "_SHARED", {})  # else a rule list met before is not compiled again
     compile_rules((*_port_rules(40), *default_rules()), SMALL_VNET).evaluate(
         Traffic(nets("10.0.0.0/30"), nets("10.0.0.4/30"), "Tcp"))
     assert 0 < len(nsg._MATCHES) <= 10
+
+
+def test_identical_rule_lists_share_verdicts_but_each_gets_its_own_rules(monkeypatch):
+    """Two NSGs with the same rules (two copies of one template) are decided once; the verdict names
+    the asking list's rule, whose `ref` is where the caller reports it."""
+    monkeypatch.setattr(nsg, "_SHARED", {})
+    deny = rule("deny-udp", 200, "Deny", protocol="Udp")
+    first = (replace(deny, ref="first"), *default_rules())
+    second = (replace(deny, ref="second"), *default_rules())
+    traffic = Traffic(nets("10.0.0.0/30"), nets("10.0.0.4/30"))
+    one, other = compile_rules(first, SMALL_VNET).evaluate(traffic), compile_rules(second, SMALL_VNET).evaluate(traffic)
+    assert len(nsg._SHARED) == 1
+    assert one.rule is first[0] and other.rule is second[0] and one.denied == other.denied
+
+
+def test_a_step_limit_names_the_asking_lists_rule(monkeypatch):
+    monkeypatch.setattr(nsg, "_SHARED", {})
+    traffic = Traffic(nets("10.0.0.0/30"), nets("10.0.0.4/30"), "Tcp")
+    stopped = []
+    for ref in ("first", "second"):
+        rules = (*[replace(r, ref=ref) for r in _port_rules(800)], *default_rules())
+        with pytest.raises(StepLimit) as limit:
+            compile_rules(rules, SMALL_VNET).evaluate(traffic, max_steps=5_000)
+        stopped.append(limit.value.rule.ref)
+    assert stopped == ["first", "second"]
+
+
+def test_the_shared_cache_stays_bounded(monkeypatch):
+    monkeypatch.setattr(nsg, "_MAX_SHARED", 3)
+    monkeypatch.setattr(nsg, "_SHARED", {})
+    traffic = Traffic(nets("10.0.0.0/30"), nets("10.0.0.4/30"), "Tcp")
+    for count in range(1, 8):
+        compile_rules((*_port_rules(count), *default_rules()), SMALL_VNET).evaluate(traffic)
+    assert 0 < len(nsg._SHARED) <= 3

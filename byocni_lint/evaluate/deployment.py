@@ -69,6 +69,11 @@ class ResourceInstance:
         return self._body
 
     @property
+    def evaluated(self) -> bool:
+        """Whether `body` has been evaluated (reading it again costs nothing)."""
+        return self._body is not None
+
+    @property
     def nested(self) -> "Deployment | None":
         if self._nested is False:
             self._nested = None

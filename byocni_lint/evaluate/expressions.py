@@ -209,7 +209,7 @@ def malformed_expressions(document: object):
             stack.extend(value.values())
         elif isinstance(value, list):
             stack.extend(value)
-        else:
+        elif isinstance(value, str) and value.startswith("["):
             text = expression_text(value)
             if text is not None:
                 try:

@@ -220,6 +220,8 @@ class Scope:
     def evaluate(self, value: object) -> object:
         """Deep-evaluate a JSON value: expression strings become values; unchanged containers stay the same node."""
         if isinstance(value, str):
+            if not value.startswith("["):  # most strings: not an expression, nothing to unescape
+                return value
             expression = expression_text(value)
             if expression is None:
                 return literal_text(value) if value.startswith("[[") else value
@@ -252,7 +254,7 @@ class Scope:
                 changed = True
                 continue
             new_key = key
-            if expression_text(key) is not None:
+            if key.startswith("[") and expression_text(key) is not None:
                 evaluated_key = self.evaluate(key)
                 new_key = evaluated_key if isinstance(evaluated_key, str) else key
             new_value = self.evaluate(item)

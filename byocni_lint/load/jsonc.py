@@ -106,12 +106,14 @@ class JList(list):
 
 
 _SKIP = re.compile(r"(?:[ \t\r\n\ufeff]+|//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)*")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# Strings as "unrolled loops" (a run of plain characters, then escape-and-run pairs): the same language as
+# `"(?:[^"\\]|\\.)*"`, but the regex engine takes a run in one step instead of one alternation per character.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _LITERALS = {"true": True, "false": False, "null": None}
 MAX_NUMBER_LENGTH = 400  # far beyond 64-bit integers and doubles, far below Python's int-string limit
 # Fast paths for the common layout (no comments between tokens); anything else takes the general path.
-_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\r\n]*:[ \t\r\n]*', re.DOTALL)
+_KEY = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"[ \t\r\n]*:[ \t\r\n]*', re.DOTALL)
 _AFTER_VALUE = re.compile(r"[ \t\r\n]*(,?)[ \t\r\n]*")
 
 

@@ -8,7 +8,7 @@ here, once, so rules compare plain strings and never re-parse IDs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache
 from typing import TYPE_CHECKING, Callable
 
 from byocni_lint.model.ids import normalize_id, provider_suffix
@@ -73,7 +73,8 @@ class Field:
         """Elements of a known list value, each with its own position."""
         if not isinstance(self.value, list):
             return []
-        return [_field(self.value, index, f"{self.property_path}[{index}]", self) for index in range(len(self.value))]
+        return [_Member(item, f"{self.property_path}[{index}]", self.value, index, self)
+                for index, item in enumerate(self.value)]
 
     def __repr__(self) -> str:
         return f"Field({self.value!r}, {self.property_path!r})"
@@ -87,21 +88,36 @@ def get(container: object, key: str) -> object:
     return container[name] if name is not None else None
 
 
-def _field(container: object, key: object, prop: str, parent: "Field | Location") -> Field:
-    """A Field for `container[key]`: located at the written property, with the value's origin if elsewhere.
+class _Member(Field):
+    """A Field read from `container[key]` (key None: not written there): where it is written is worked
+    out from those on first use. Slots, not a closure: a bulk run keeps hundreds of thousands of fields
+    alive, and a closure is six objects for the cyclic collector to walk, a slot none."""
 
-    One closure per field and nothing else: a bulk run makes hundreds of thousands of these."""
+    __slots__ = ("_container", "_key", "_parent")
+    _parent: "Field | Location | None"
+
+    def __init__(self, value: object, prop: str, container: object, key: object, parent: "Field | Location") -> None:
+        super().__init__(value, property_path=prop)
+        self._container, self._key, self._parent = container, key, parent
+
+    @property
+    def location(self) -> Location:
+        if self._parent is not None:
+            self._location, self._origin = _locate(self._container, self._key, self.value, self._parent)
+            self._container = self._key = self._parent = None
+        return self._location  # type: ignore[return-value]
+
+
+def _field(container: object, key: object, prop: str, parent: "Field | Location") -> Field:
+    """A Field for `container[key]`: located at the written property, with the value's origin if elsewhere."""
     if isinstance(container, Unknown):
-        return Field(container.child(key), property_path=prop, resolve=lambda: (_parent_location(parent), None))
-    actual: object
+        return _Member(container.child(key), prop, container, None, parent)
     if isinstance(container, dict):
         actual = property_name(container, str(key))
-        value = container.get(actual) if actual is not None else None
-    elif isinstance(container, list) and isinstance(key, int) and 0 <= key < len(container):
-        actual, value = key, container[key]
-    else:
-        return Field(None, property_path=prop, resolve=lambda: (_parent_location(parent), None))
-    return Field(value, property_path=prop, resolve=lambda: _locate(container, actual, value, parent))
+        return _Member(container.get(actual) if actual is not None else None, prop, container, actual, parent)
+    if isinstance(container, list) and isinstance(key, int) and 0 <= key < len(container):
+        return _Member(container[key], prop, container, key, parent)
+    return _Member(None, prop, container, None, parent)
 
 
 def _parent_location(parent: "Field | Location") -> Location:
@@ -134,21 +150,64 @@ def _inside(inner: Location, outer: Location) -> bool:
 
 
 def field_at(root: object, path: str, fallback: Location) -> Field:
-    """Follow a dotted property path (`properties.networkProfile.serviceCidr`) from an evaluated body."""
+    """Follow a dotted property path (`properties.networkProfile.serviceCidr`) from an evaluated body.
+
+    Only the value is looked up now; the walk that locates it (a Field per step) is made again only if
+    the location is asked for, so a field costs one object however deep its path."""
+    value: object = root
+    for key in _path_keys(path):
+        if isinstance(value, Unknown):
+            value = value.child(key)
+        elif isinstance(value, dict):
+            actual = property_name(value, key)
+            value = value[actual] if actual is not None else None
+        else:
+            value = None
+        if value is None:
+            break
+    return _PathField(value, path, root, fallback)
+
+
+class _PathField(Field):
+    """The Field `field_at` returns: located, on first use, by the step-by-step walk of `_walk`."""
+
+    __slots__ = ("_root", "_fallback")
+    _fallback: Location | None
+
+    def __init__(self, value: object, path: str, root: object, fallback: Location) -> None:
+        super().__init__(value, property_path=path)
+        self._root, self._fallback = root, fallback
+
+    @property
+    def location(self) -> Location:
+        if self._fallback is not None:
+            walked = _walk(self._root, self.property_path, self._fallback)
+            self._location = walked.location
+            self._origin = walked.origin if walked.value is not None else None
+            self._root = self._fallback = None
+        return self._location  # type: ignore[return-value]
+
+
+def _walk(root: object, path: str, fallback: Location) -> Field:
+    """The Field of each step of `path` in turn, each located in its parent; the last one met (the
+    first absent, or the end)."""
     current: Field | Location = fallback
     container: object = root
     walked = ""
-    for key in path.split("."):
+    for key in _path_keys(path):
         walked = f"{walked}.{key}" if walked else key
         current = _field(container, key, walked, current)
         container = current.value
         if container is None:
-            return Field(None, property_path=path, resolve=partial(_at_field, current))
-    return current if isinstance(current, Field) else Field(root, fallback, None, "")
+            break
+    assert isinstance(current, Field)  # a path has at least one key
+    return current
 
 
-def _at_field(field: "Field") -> tuple[Location, Location | None]:
-    return field.location, None
+@lru_cache(maxsize=512)
+def _path_keys(path: str) -> tuple[str, ...]:
+    """`path` split at its dots, once per distinct path (the model asks the same few paths of every resource)."""
+    return tuple(path.split("."))
 
 
 def id_of(value: object) -> str | None:

@@ -42,7 +42,10 @@ def property_name(container: dict, key: str) -> str | None:
     if key in container:
         return key
     lowered = key.lower()
-    return next((name for name in container if isinstance(name, str) and name.lower() == lowered), None)
+    for name in container:  # a plain loop: most lookups are misses (optional properties left out)
+        if isinstance(name, str) and name.lower() == lowered:
+            return name
+    return None
 
 
 def first_unknown(values) -> Unknown | None:

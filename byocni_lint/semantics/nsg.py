@@ -48,8 +48,9 @@ Decisions where Azure's documentation is silent
 Speed
     A check asks many flows of one NSG. compile_rules() turns the rules into their regions once
     (integer intervals, no `ipaddress` objects in the loop); what a rule's fields match is cached
-    run-wide by the fields' content and the VirtualNetwork tag, so identical NSGs in many files are
-    compiled once. Evaluation counts interval operations (boxes met times their spans); past
+    run-wide by the fields' content and the VirtualNetwork tag, and a whole rule list's compiled form
+    and its verdicts by the rules' content and the tags, so identical NSGs in many files are
+    compiled, and each of their flows decided, once. Evaluation counts interval operations (boxes met times their spans); past
     `max_steps` it raises StepLimit, so
     a hostile 800-rule NSG ends quickly with a located "could not check" instead of running on.
 """
@@ -60,7 +61,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 PortRange = tuple[int, int]
@@ -235,7 +236,7 @@ class CompiledRules:
     def __init__(self, rules: Sequence[SecurityRule], tags: Tags) -> None:
         self.rules = tuple(rules)
         self.tags = tags
-        self._steps: dict[str, list[_Step]] = {}
+        self._shared = _shared(self.rules, tags)
 
     def evaluate(self, traffic: Traffic, max_steps: int = DEFAULT_MAX_STEPS,
                  describe_defaults: bool = True) -> Verdict:
@@ -248,10 +249,85 @@ class CompiledRules:
         direction = _direction(traffic.direction)
         if direction is None:  # Traffic rejects it; kept for the type checker
             raise ValueError(f"unknown direction {traffic.direction!r}")
-        steps = self._steps.get(direction)
-        if steps is None:
-            steps = self._steps[direction] = _compile(self.rules, direction, self.tags)
-        return _run(steps, traffic, direction, max_steps, describe_defaults)
+        return self._shared.verdict(self.rules, traffic, direction, max_steps, describe_defaults)
+
+
+class _Shared:
+    """The compiled steps and the verdicts of every rule list with the same content and tags.
+
+    Generated and copied templates repeat one NSG many times; its rules are compiled, and each flow
+    decided, once per run. Steps and verdicts name detached copies of the first list's rules, so what
+    is handed out is mapped to the asking list's rules by position (their `ref` is what callers
+    locate by).
+    """
+
+    def __init__(self, rules: tuple[SecurityRule, ...], tags: Tags) -> None:
+        self.rules = rules
+        self.tags = tags
+        self.position: dict[int, int] = {}
+        for index, rule in enumerate(rules):
+            self.position.setdefault(id(rule), index)
+        self.steps: dict[str, list[_Step]] = {}
+        self.verdicts: dict[tuple, Verdict] = {}
+
+    def verdict(self, rules: tuple[SecurityRule, ...], traffic: Traffic, direction: str, max_steps: int,
+                describe_defaults: bool) -> Verdict:
+        key = (traffic, direction, max_steps, describe_defaults)
+        verdict = self.verdicts.get(key)
+        if verdict is None:
+            steps = self.steps.get(direction)
+            if steps is None:
+                steps = self.steps[direction] = _compile(self.rules, direction, self.tags)
+            try:
+                verdict = self.verdicts[key] = _run(steps, traffic, direction, max_steps, describe_defaults)
+            except StepLimit as stopped:
+                raise StepLimit(self.mine(stopped.rule, rules), max_steps) from None
+        if verdict.rule is None:
+            return verdict
+        return Verdict(verdict.outcome, self.mine(verdict.rule, rules), verdict.denied, verdict.reason)
+
+    def mine(self, rule: SecurityRule, rules: tuple[SecurityRule, ...]) -> SecurityRule:
+        """The rule of `rules` in the place `rule` has among the copies."""
+        return rules[self.position[id(rule)]]
+
+
+_SHARED: dict[tuple, _Shared] = {}
+_MAX_SHARED = 4096
+"""Rule lists remembered at once; past it the cache starts afresh (memory stays flat)."""
+
+
+def _shared(rules: tuple[SecurityRule, ...], tags: Tags) -> _Shared:
+    """The shared compiled form for this content. The key holds each rule's every field but `ref`,
+    and which places hold one and the same rule object (`_shares_priority` tells rules apart by
+    identity)."""
+    places: dict[int, int] = {}
+    key = (tuple((_plain(r.name), _plain(r.priority), _plain(r.direction), _plain(r.access), _plain(r.protocol),
+                  _plain(r.source_prefixes), _plain(r.source_ports), _plain(r.destination_prefixes),
+                  _plain(r.destination_ports), r.source_asgs, r.destination_asgs, r.default,
+                  places.setdefault(id(r), index)) for index, r in enumerate(rules)), tags)
+    shared = _SHARED.get(key)
+    if shared is None:
+        if len(_SHARED) >= _MAX_SHARED:
+            _SHARED.clear()
+        shared = _SHARED[key] = _Shared(_detached(rules), tags)
+    return shared
+
+
+def _detached(rules: tuple[SecurityRule, ...]) -> tuple[SecurityRule, ...]:
+    """The rules with plain values and no `ref`, one copy per distinct rule (identity matters to
+    `_shares_priority`): what the run-wide cache keeps must not keep the files the rules came from
+    (their values are parse nodes, which hold the whole file) once their models are gone."""
+    from dataclasses import replace
+
+    copies: dict[int, SecurityRule] = {}
+    for rule in rules:
+        if id(rule) not in copies:
+            copies[id(rule)] = replace(
+                rule, name=str(rule.name), priority=_plain(rule.priority), direction=_plain(rule.direction),
+                access=_plain(rule.access), protocol=_plain(rule.protocol), source_prefixes=_plain(rule.source_prefixes),
+                source_ports=_plain(rule.source_ports), destination_prefixes=_plain(rule.destination_prefixes),
+                destination_ports=_plain(rule.destination_ports), ref=None)
+    return tuple(copies[id(rule)] for rule in rules)
 
 
 def compile_rules(rules: Sequence[SecurityRule], tags: Tags) -> CompiledRules:
@@ -377,10 +453,13 @@ def _match(rule: SecurityRule, space: Spans | None) -> _Match:
     return match
 
 
-def _plain(value: str | tuple[str, ...] | None) -> str | tuple[str, ...] | None:
+def _plain(value):
+    """A rule's value as builtin types: the parse node it is (JStr, JInt) holds its whole file."""
     if isinstance(value, tuple):
         return tuple(str(item) for item in value)
-    return None if value is None else str(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    return value if value is None else str(value)
 
 
 def _compute_match(rule: SecurityRule, space: Spans | None) -> _Match:
@@ -585,15 +664,20 @@ def _union(many: Iterable[Spans]) -> Spans:
 
 
 def _meet(a: Spans, b: Spans) -> Spans:
-    if len(a) == 1 and len(b) == 1:  # the common case, without the generator
-        lo, hi = max(a[0][0], b[0][0]), min(a[0][1], b[0][1])
+    if len(a) == 1 and len(b) == 1:  # the common case, without the loop (or calls of max and min)
+        (alo, ahi), = a
+        (blo, bhi), = b
+        lo = alo if alo > blo else blo
+        hi = ahi if ahi < bhi else bhi
         return ((lo, hi),) if lo <= hi else ()
     met: list[tuple[int, int]] = []
     i = j = 0
     while i < len(a) and j < len(b):  # both sorted: one merge pass
-        (lo, hi), (blo, bhi) = a[i], b[j]
-        if max(lo, blo) <= min(hi, bhi):
-            met.append((max(lo, blo), min(hi, bhi)))
+        (alo, hi), (blo, bhi) = a[i], b[j]
+        lo = alo if alo > blo else blo
+        top = hi if hi < bhi else bhi
+        if lo <= top:
+            met.append((lo, top))
         if hi < bhi:
             i += 1
         else:
@@ -634,9 +718,9 @@ def _split(box: Box, region: Box) -> tuple[Box | None, list[Box]]:
             return None, [box]
         if met != mine:
             # the five dimensions of `box`, one replaced: still a Box
-            outside.append(cast(Box, (*inside[:dim], _minus(mine, spans), *inside[dim + 1:])))
+            outside.append((*inside[:dim], _minus(mine, spans), *inside[dim + 1:]))  # type: ignore[arg-type]
             inside[dim] = met
-    return cast(Box, tuple(inside)), outside
+    return tuple(inside), outside  # type: ignore[return-value]
 
 
 def _cut(box: Box, regions: Iterable[Box]) -> tuple[list[Box], list[Box]]:

@@ -123,7 +123,8 @@ class ArmReader:
 
     def _paired(self, template: Path) -> list[Document]:
         paired = []
-        configured = getattr(self.run.options, "parameter_map", {}).get(template.resolve())  # from the settings file
+        parameter_map = getattr(self.run.options, "parameter_map", {})  # from the settings file
+        configured = parameter_map.get(template.resolve()) if parameter_map else None  # no resolve when unset
         for path in configured if configured is not None else parameter_files_for(template, self.folders):
             named = self.named.get(self.key(path))  # read as the run names it, as if read in file order
             if named is not None:

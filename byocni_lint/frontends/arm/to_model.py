@@ -44,6 +44,11 @@ def build_model(evaluation: Evaluation, source: str, parameters_source: str | No
     for instance in deployed:
         builder.second_pass(instance)
     builder.link()
+    for resource, instance in zip(model.resources, deployed):
+        if instance.evaluated:
+            # Read now, at no cost: the model then holds the body, not the instance, whose deployment,
+            # scopes and parse tree reference each other in cycles that only the cyclic collector frees.
+            resource.body  # noqa: B018 - evaluated for its effect
     return model
 
 
