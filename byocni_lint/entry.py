@@ -22,3 +22,21 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write(INTERRUPTED)
         sys.exit(130)
+    except SystemExit as done:
+        if isinstance(done.code, int):
+            _leave(done.code)
+        raise
+
+
+def _leave(code: int) -> None:
+    """Exit without tearing the heap down: freeing every model, cache and module one by one at
+    interpreter exit cost a run of 2,000 templates 0.4 s, for a process that is ending anyway (mypy
+    does the same). Only once the report is flushed; if flushing fails, Python's own exit reports it."""
+    import os
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
