@@ -46,7 +46,7 @@ def test_one_compilation_answers_random_flows_like_the_packet_oracle(rules, traf
 def test_identical_nsgs_share_compiled_matches_but_name_their_own_rules(rules, traffic):
     """The run-wide cache is keyed by content: a second NSG with the same rules gets the same answer,
     naming its own rule objects (which locate the finding in its own file)."""
-    copies = [replace(r, ref=object()) for r in rules]
+    copies = [r._replace(ref=object()) for r in rules]
     first = evaluate((*rules, *default_rules()), traffic, SMALL_VNET)
     second = evaluate((*copies, *default_rules()), traffic, SMALL_VNET)
     assert (first.outcome, first.denied, first.reason) == (second.outcome, second.denied, second.reason)
