@@ -93,7 +93,7 @@ class _Linter:
 
         self.options = options
         self.keep_models = keep_models
-        self.rulebook = {rule_id: replace(spec, params={**spec.params, **options.rule_params[rule_id]})
+        self.rulebook = {rule_id: spec._replace(params={**spec.params, **options.rule_params[rule_id]})
                          if rule_id in options.rule_params else spec
                          for rule_id, spec in load_rulebook().items()}
         checks = dict(registered_checks())

@@ -7,7 +7,6 @@ flows inside a universe small enough to enumerate.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -90,7 +89,7 @@ def test_an_nsg_past_the_bound_is_a_located_note_not_a_pass(tmp_path, monkeypatc
     path = tmp_path / "huge-nsg.json"
     path.write_text(json.dumps(template, indent=1))
     rulebook = load_rulebook()
-    rulebook["BYO005"] = replace(rulebook["BYO005"], params={**rulebook["BYO005"].params, "max_nsg_steps": 5_000})
+    rulebook["BYO005"] = rulebook["BYO005"]._replace(params={**rulebook["BYO005"].params, "max_nsg_steps": 5_000})
     monkeypatch.setattr(engine, "load_rulebook", lambda: rulebook)
     run = lint_paths([str(path)], Options(select=("BYO005", "BYO901")))
     assert run.files_linted == 1 and not run.internal_errors
