@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from byocni_lint.findings import Finding
 from byocni_lint.frontends import group_of
@@ -93,7 +93,7 @@ class _Linter:
 
         self.options = options
         self.keep_models = keep_models
-        self.rulebook = {rule_id: replace(spec, params={**spec.params, **options.rule_params[rule_id]})
+        self.rulebook = {rule_id: spec._replace(params={**spec.params, **options.rule_params[rule_id]})
                          if rule_id in options.rule_params else spec
                          for rule_id, spec in load_rulebook().items()}
         checks = dict(registered_checks())
@@ -381,8 +381,7 @@ class _Linter:
             self.internal_errors.append(error)
 
 
-@dataclass
-class _Entry:
+class _Entry(NamedTuple):
     """One built model as the run keeps it: what linking needs to know of it, and how to build it again
     (its front end, the group of files it came from, and its place among the group's units)."""
 

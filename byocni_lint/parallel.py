@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from byocni_lint.engine import Options
@@ -42,20 +41,20 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-@dataclass
-class Partial:
-    """What one shard's run found, in the form the parent merges (engine `_Linter.merge`)."""
+class Partial(NamedTuple):
+    """What one shard's run found, in the form the parent merges (engine `_Linter.merge`). (A named
+    tuple: a dataclass costs a one-file run, which never starts workers, its build at import.)"""
 
-    findings: list[Finding] = field(default_factory=list)
-    unresolved: dict = field(default_factory=dict)  # as engine `_Linter.unresolved`
-    internal_errors: list[str] = field(default_factory=list)
-    kinds: dict[str, str] = field(default_factory=dict)
-    unreadable: set[str] = field(default_factory=set)
-    unsupported: list[str] = field(default_factory=list)
-    files_read: set[Path] = field(default_factory=set)
-    suppressions: Suppressions | None = None
-    clusters: int = 0
-    entries: list = field(default_factory=list)  # engine `_Entry`, without models
+    findings: list[Finding]
+    unresolved: dict  # as engine `_Linter.unresolved`
+    internal_errors: list[str]
+    kinds: dict[str, str]
+    unreadable: set[str]
+    unsupported: list[str]
+    files_read: set[Path]
+    suppressions: Suppressions
+    clusters: int
+    entries: list  # engine `_Entry`, without models
 
 
 def pooled(jobs: int, fronts: list[FrontEnd], claimed: dict[str, list[ClaimedFile]]) -> set[str]:

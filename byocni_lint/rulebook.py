@@ -6,9 +6,8 @@ lives in the YAML so that changing it changes behaviour without touching code.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from byocni_lint.findings import Severity
 from byocni_lint.rule_params import params_problem
@@ -18,9 +17,9 @@ PRECISIONS = ("very-high", "high", "medium", "low")  # SARIF's `precision` value
 DOCS_BASE = "https://github.com/byocni-lint/byocni-lint/blob/main/docs/rules/"
 
 
-@dataclass(frozen=True)
-class RuleSpec:
-    """One rule as `rules/*.yaml` describes it: what checks, reports and the docs read about a rule."""
+class RuleSpec(NamedTuple):
+    """One rule as `rules/*.yaml` describes it: what checks, reports and the docs read about a rule
+    (read-only: the shared empty defaults are never written to; `_replace` makes a variant)."""
 
     id: str
     name: str
@@ -32,10 +31,10 @@ class RuleSpec:
     security_severity: str | None = None
     """Only on rules about a security control (tagged `security`): GitHub files every result of a rule
     with a security severity as a security alert."""
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = {}
     precision: str = "high"
     """How often a finding is right (SARIF `precision`); notes about unknown values are not `high`."""
-    options: dict[str, str] = field(default_factory=dict)
+    options: dict[str, str] = {}
     """What each parameter in `params` means, for the rule's documentation."""
     limits: tuple[str, ...] = ()
     """What the rule cannot see, for the rule's documentation."""

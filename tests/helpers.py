@@ -68,9 +68,8 @@ def arm_document(path: Path, display: str | None = None, **limits):
 
     rulebook = load_rulebook()
     if limits:
-        from dataclasses import replace
 
-        rulebook = dict(rulebook, BYO903=replace(rulebook["BYO903"], params={**rulebook["BYO903"].params, **limits}))
+        rulebook = dict(rulebook, BYO903=rulebook["BYO903"]._replace(params={**rulebook["BYO903"].params, **limits}))
     reported: list[Finding] = []
     run = Run(rulebook, Options(), reported.append, lambda _path, _stage, function, *args: function(*args))
     document = ArmReader(run).document(path, display or path.name, True)

@@ -7,7 +7,6 @@ flows inside a universe small enough to enumerate.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -46,7 +45,7 @@ def test_one_compilation_answers_random_flows_like_the_packet_oracle(rules, traf
 def test_identical_nsgs_share_compiled_matches_but_name_their_own_rules(rules, traffic):
     """The run-wide cache is keyed by content: a second NSG with the same rules gets the same answer,
     naming its own rule objects (which locate the finding in its own file)."""
-    copies = [replace(r, ref=object()) for r in rules]
+    copies = [r._replace(ref=object()) for r in rules]
     first = evaluate((*rules, *default_rules()), traffic, SMALL_VNET)
     second = evaluate((*copies, *default_rules()), traffic, SMALL_VNET)
     assert (first.outcome, first.denied, first.reason) == (second.outcome, second.denied, second.reason)
@@ -90,7 +89,7 @@ def test_an_nsg_past_the_bound_is_a_located_note_not_a_pass(tmp_path, monkeypatc
     path = tmp_path / "huge-nsg.json"
     path.write_text(json.dumps(template, indent=1))
     rulebook = load_rulebook()
-    rulebook["BYO005"] = replace(rulebook["BYO005"], params={**rulebook["BYO005"].params, "max_nsg_steps": 5_000})
+    rulebook["BYO005"] = rulebook["BYO005"]._replace(params={**rulebook["BYO005"].params, "max_nsg_steps": 5_000})
     monkeypatch.setattr(engine, "load_rulebook", lambda: rulebook)
     run = lint_paths([str(path)], Options(select=("BYO005", "BYO901")))
     assert run.files_linted == 1 and not run.internal_errors

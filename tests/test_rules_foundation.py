@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -169,7 +168,7 @@ def test_byo003_reserved_ranges_come_from_the_rule_yaml(monkeypatch: pytest.Monk
     def patched():
         book = load_rulebook()
         spec = book["BYO003"]
-        book["BYO003"] = replace(spec, params={**spec.params, "reserved_ranges": ["192.168.0.0/24"]})
+        book["BYO003"] = spec._replace(params={**spec.params, "reserved_ranges": ["192.168.0.0/24"]})
         return book
 
     monkeypatch.setattr(engine, "load_rulebook", patched)

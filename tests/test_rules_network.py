@@ -7,7 +7,6 @@ in one property are written to tmp_path from that fixture.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -72,7 +71,7 @@ def params(monkeypatch):
 
     def override(rule_id: str, **values) -> None:
         spec = rulebook[rule_id]
-        rulebook[rule_id] = replace(spec, params={**spec.params, **values})
+        rulebook[rule_id] = spec._replace(params={**spec.params, **values})
         monkeypatch.setattr(engine, "load_rulebook", lambda: rulebook)
 
     return override

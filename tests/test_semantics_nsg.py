@@ -475,12 +475,12 @@ def test_an_asg_rule_never_yields_a_false_answer(rules, which, side):
     if not rules:
         return
     target = rules[which % len(rules)]
-    unknown = SecurityRule(**{**target.__dict__, f"{side}_asgs": True})
+    unknown = target._replace(**{f"{side}_asgs": True})
     verdict = evaluate([unknown if r is target else r for r in rules] + list(default_rules()),
                        SMALL_TRAFFIC, SMALL_VNET)
     prefixes_field = f"{side}_prefixes"
     for stand_in in (("*",), ("192.0.2.1/32",)):
-        concrete = [SecurityRule(**{**r.__dict__, prefixes_field: stand_in}) if r is target else r
+        concrete = [r._replace(**{prefixes_field: stand_in}) if r is target else r
                     for r in rules] + list(default_rules())
         first = {packet: _first_match(concrete, packet, SMALL_VNET)
                  for packet in _packets(SMALL_TRAFFIC)}
@@ -496,7 +496,7 @@ def test_an_asg_rule_never_yields_a_false_answer(rules, which, side):
 def test_allow_only_nsgs_never_deny_intra_vnet_traffic(rules, blur):
     """Also with unknown parts: a possible Allow never turns into a denial of VNet traffic."""
     if blur and rules:
-        rules[0] = SecurityRule(**{**rules[0].__dict__, "source_asgs": True, "protocol": None})
+        rules[0] = rules[0]._replace(source_asgs=True, protocol=None)
     traffic = Traffic(nets("10.0.0.0/31"), nets("10.0.0.6/31"))
     assert evaluate((*rules, *default_rules()), traffic, SMALL_VNET).outcome == "allowed"
 
@@ -505,7 +505,7 @@ def test_allow_only_nsgs_never_deny_intra_vnet_traffic(rules, blur):
 @given(known_rules(), known_rules())
 def test_rules_after_a_full_cover_allow_change_nothing(before, after):
     before = [r for r in before if r.priority < 2000]
-    after = [SecurityRule(**{**r.__dict__, "name": f"late-{r.name}", "priority": r.priority + 3000})
+    after = [r._replace(name=f"late-{r.name}", priority=r.priority + 3000)
              for r in after if r.priority < 1000]
     cover = rule("allow-everything", 2500, "Allow")
     baseline = evaluate((*before, cover, *default_rules()), SMALL_TRAFFIC, SMALL_VNET)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from byocni_lint.checks import check
@@ -264,7 +264,7 @@ def _decide(ctx: CheckContext, rules: Sequence[nsg.SecurityRule], flows: Iterabl
                 del remaining[index]
             else:
                 if id(verdict.rule) not in as_allow:
-                    as_allow[id(verdict.rule)] = replace(verdict.rule, access="Allow")
+                    as_allow[id(verdict.rule)] = verdict.rule._replace(access="Allow")
                 remaining[index] = as_allow[id(verdict.rule)]
     return outcome
 

@@ -8,7 +8,7 @@ copy loops and lambdas share everything else, including the step budget that sto
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, TypeVar, cast
+from typing import Any, Callable, Iterable, NamedTuple, TypeVar, cast
 
 from byocni_lint.evaluate.expressions import Access, Call, ExpressionError, Literal, expression_text, literal_text, parse_expression
 from byocni_lint.model.values import Unknown, describe, first_unknown, property_name
@@ -74,8 +74,7 @@ class RunBudget:
         return self.steps >= self.max_steps
 
 
-@dataclass(frozen=True)
-class DeploymentContext:
+class DeploymentContext(NamedTuple):
     """The deployment's own identity. Placeholders stay consistent in one evaluation, so IDs built from
     `resourceGroup().id` and from `resourceId(...)` compare equal even though the real values are unknown."""
 

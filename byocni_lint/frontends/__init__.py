@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Protocol
+from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from byocni_lint.frontends.run import Run
@@ -22,8 +22,7 @@ if TYPE_CHECKING:
 FRONTEND_MODULES = ("bicep", "terraform", "azcli", "arm")
 
 
-@dataclass(frozen=True)
-class ClaimedFile:
+class ClaimedFile(NamedTuple):
     """A file a front end reads, as the run names it."""
 
     path: Path

@@ -23,7 +23,8 @@ models only, never parse trees or evaluations.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 from byocni_lint.findings import Location
 from byocni_lint.model import (PLACEHOLDER_MARK, AgentPool, Field, Model, Resource, RoleAssignment, Subnet, id_of)
 from byocni_lint.model.ids import normalize_id
@@ -34,8 +35,7 @@ MAYBE = "maybe"
 _REFERENCES = (("nsg_id", "nsgs"), ("route_table_id", "route_tables"), ("nat_gateway_id", "nat_gateways"))
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """Why a resource from another file is in this view: who names it, where it is declared, how surely."""
 
     strength: str  # SAME or MAYBE
@@ -113,8 +113,7 @@ def _bound_field(value: Field | None, binding: dict[str, str]) -> Field | None:
                  resolve=lambda: (value.location, value.origin))
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     """A resource of another model that a reference may name, and the placeholder binding it needs."""
 
     model: Model
@@ -323,8 +322,7 @@ def _leaf(resource_id: str) -> str:
 _TABLES = tuple(table for _, table in _REFERENCES)
 
 
-@dataclass(frozen=True)
-class Declarations:
+class Declarations(NamedTuple):
     """What one model leaves open and what it could offer to linking, as a few strings.
 
     The engine keeps these, not models: a model that leaves nothing open is checked at once and

@@ -10,8 +10,9 @@ import importlib
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 from byocni_lint.findings import Finding, Severity
 from byocni_lint.rulebook import RuleSpec
@@ -19,9 +20,9 @@ from byocni_lint.rulebook import RuleSpec
 FORMATS = ("text", "json", "sarif", "model", "github", "junit", "gitlab")
 
 
-@dataclass(frozen=True)
-class RunResult:
-    """Everything a report format needs about one run, so that each renderer is a pure function of it."""
+class RunResult(NamedTuple):
+    """Everything a report format needs about one run, so that each renderer is a pure function of it
+    (read-only: the shared empty defaults are never written to)."""
 
     findings: list[Finding]
     """Already filtered by select/ignore; suppressed findings are kept, marked, for the formats that show them."""
@@ -32,9 +33,9 @@ class RunResult:
     """Bugs met on the way (the run exits 2): SARIF says the execution did not succeed."""
     baselined: int = 0
     """Findings left out because the `--baseline` file already records them."""
-    kinds: dict[str, int] = field(default_factory=dict)
+    kinds: Mapping[str, int] = {}
     """Files read, by kind ("ARM template" -> 2), for the summary: what was read, not just how much."""
-    skipped: dict[str, int] = field(default_factory=dict)
+    skipped: Mapping[str, int] = {}
     """Files under the given folders that no front end reads, by suffix."""
     clusters: int | None = None
     """BYOCNI clusters found (None: not counted)."""

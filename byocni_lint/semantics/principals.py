@@ -21,8 +21,8 @@ files), so a check can report it as unknown rather than guess.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from byocni_lint.model.ids import id_segments
 from byocni_lint.model.values import Unknown
@@ -52,8 +52,7 @@ class IdentityKind(Enum):
         return cls.UNKNOWN
 
 
-@dataclass(frozen=True)
-class ClusterIdentity:
+class ClusterIdentity(NamedTuple):
     """What the files say about one cluster's control-plane identity."""
 
     cluster_id: str | None

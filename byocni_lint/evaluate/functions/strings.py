@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote, urljoin
 from byocni_lint.evaluate.functions import arm_function
 from byocni_lint.evaluate.functions.comparison import integer
 from byocni_lint.evaluate.functions.conversion import bounded, hidden_unknown, parse_json, text_of, to_text
+from byocni_lint.guids import url_uuid5
 from byocni_lint.model.values import Unknown, describe
 
 def _text_arg(value: object, name: str) -> str:
@@ -249,9 +250,7 @@ def unique_string(scope, first, *more):
 @arm_function("guid")
 def guid(scope, first, *more):
     """A name-based (version 5) UUID of the arguments: 36 characters, stable for equal inputs."""
-    import uuid
-
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, _hash_input((first, *more)).decode("utf-8")))
+    return url_uuid5(_hash_input((first, *more)).decode("utf-8"))
 
 
 @arm_function("newGuid")

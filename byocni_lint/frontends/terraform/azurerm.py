@@ -17,10 +17,10 @@ resource's ID (or, for a principal ID, an unknown that names whose identity it i
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass
 from typing import Callable
 
+from byocni_lint.guids import url_uuid5
 from byocni_lint.load.jsonc import JDict, JList, Source
 from byocni_lint.load.nodes import located, located_dict, located_list, set_member
 from byocni_lint.model.values import Unknown
@@ -100,7 +100,7 @@ def stand_in(address: str) -> str:
 
 def synthetic_name(address: str) -> str:
     """A stable stand-in for a name or GUID known only after apply: the resource's identity for linking."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"terraform:{address}"))
+    return url_uuid5(f"terraform:{address}")
 
 
 class Mapping:
