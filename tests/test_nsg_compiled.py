@@ -112,8 +112,8 @@ def test_identical_rule_lists_share_verdicts_but_each_gets_its_own_rules(monkeyp
     the asking list's rule, whose `ref` is where the caller reports it."""
     monkeypatch.setattr(nsg, "_SHARED", {})
     deny = rule("deny-udp", 200, "Deny", protocol="Udp")
-    first = (replace(deny, ref="first"), *default_rules())
-    second = (replace(deny, ref="second"), *default_rules())
+    first = (deny._replace(ref="first"), *default_rules())
+    second = (deny._replace(ref="second"), *default_rules())
     traffic = Traffic(nets("10.0.0.0/30"), nets("10.0.0.4/30"))
     one, other = compile_rules(first, SMALL_VNET).evaluate(traffic), compile_rules(second, SMALL_VNET).evaluate(traffic)
     assert len(nsg._SHARED) == 1
@@ -125,7 +125,7 @@ def test_a_step_limit_names_the_asking_lists_rule(monkeypatch):
     traffic = Traffic(nets("10.0.0.0/30"), nets("10.0.0.4/30"), "Tcp")
     stopped = []
     for ref in ("first", "second"):
-        rules = (*[replace(r, ref=ref) for r in _port_rules(800)], *default_rules())
+        rules = (*[r._replace(ref=ref) for r in _port_rules(800)], *default_rules())
         with pytest.raises(StepLimit) as limit:
             compile_rules(rules, SMALL_VNET).evaluate(traffic, max_steps=5_000)
         stopped.append(limit.value.rule.ref)

@@ -316,13 +316,11 @@ def _detached(rules: tuple[SecurityRule, ...]) -> tuple[SecurityRule, ...]:
     """The rules with plain values and no `ref`, one copy per distinct rule (identity matters to
     `_shares_priority`): what the run-wide cache keeps must not keep the files the rules came from
     (their values are parse nodes, which hold the whole file) once their models are gone."""
-    from dataclasses import replace
-
     copies: dict[int, SecurityRule] = {}
     for rule in rules:
         if id(rule) not in copies:
-            copies[id(rule)] = replace(
-                rule, name=str(rule.name), priority=_plain(rule.priority), direction=_plain(rule.direction),
+            copies[id(rule)] = rule._replace(
+                name=str(rule.name), priority=_plain(rule.priority), direction=_plain(rule.direction),
                 access=_plain(rule.access), protocol=_plain(rule.protocol), source_prefixes=_plain(rule.source_prefixes),
                 source_ports=_plain(rule.source_ports), destination_prefixes=_plain(rule.destination_prefixes),
                 destination_ports=_plain(rule.destination_ports), ref=None)
