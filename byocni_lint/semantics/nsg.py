@@ -300,15 +300,14 @@ def _shared(rules: tuple[SecurityRule, ...], tags: Tags) -> _Shared:
     and which places hold one and the same rule object (`_shares_priority` tells rules apart by
     identity)."""
     places: dict[int, int] = {}
-    key = (tuple((_plain(r.name), _plain(r.priority), _plain(r.direction), _plain(r.access), _plain(r.protocol),
-                  _plain(r.source_prefixes), _plain(r.source_ports), _plain(r.destination_prefixes),
-                  _plain(r.destination_ports), r.source_asgs, r.destination_asgs, r.default,
+    key = (tuple((r.name, r.priority, r.direction, r.access, r.protocol, r.source_prefixes, r.source_ports,
+                  r.destination_prefixes, r.destination_ports, r.source_asgs, r.destination_asgs, r.default,
                   places.setdefault(id(r), index)) for index, r in enumerate(rules)), tags)
     shared = _SHARED.get(key)
     if shared is None:
         if len(_SHARED) >= _MAX_SHARED:
             _SHARED.clear()
-        shared = _SHARED[key] = _Shared(_detached(rules), tags)
+        shared = _SHARED[_plain(key)] = _Shared(_detached(rules), tags)
     return shared
 
 
@@ -437,26 +436,27 @@ def _region(rule: SecurityRule, space: Spans | None, same_priority: list[Securit
 
 
 def _match(rule: SecurityRule, space: Spans | None) -> _Match:
-    # Plain strings: the rule's values are parse nodes, and a key holding one would keep its whole
-    # file (text, line index) alive for as long as the cache lives.
-    key = (_plain(rule.protocol), _plain(rule.source_prefixes), _plain(rule.source_ports),
-           _plain(rule.destination_prefixes), _plain(rule.destination_ports), rule.source_asgs,
-           rule.destination_asgs, space)
+    key = (rule.protocol, rule.source_prefixes, rule.source_ports, rule.destination_prefixes,
+           rule.destination_ports, rule.source_asgs, rule.destination_asgs, space)
     match = _MATCHES.get(key)
     if match is None:
         if len(_MATCHES) >= _MAX_CACHED:
             _MATCHES.clear()
-        match = _MATCHES[key] = _compute_match(rule, space)
+        match = _MATCHES[_plain(key)] = _compute_match(rule, space)
     return match
 
 
 def _plain(value):
-    """A rule's value as builtin types: the parse node it is (JStr, JInt) holds its whole file."""
+    """A cache key or rule value as builtin types, stored in place of the parse nodes it holds (JStr,
+    JInt): a node holds its whole file (text, line index), which must not live as long as a cache.
+    Lookups need no copy: a node is equal to, and hashes like, its plain value."""
     if isinstance(value, tuple):
-        return tuple(str(item) for item in value)
-    if isinstance(value, int) and not isinstance(value, bool):
+        return tuple(_plain(item) for item in value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
         return int(value)
-    return value if value is None else str(value)
+    return str(value) if isinstance(value, str) else value
 
 
 def _compute_match(rule: SecurityRule, space: Spans | None) -> _Match:
