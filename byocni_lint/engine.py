@@ -399,7 +399,6 @@ class _Entry(NamedTuple):
         return self.front, self.group, self.position
 
 
-
 def _group_ranks(claimed: dict, fronts: list) -> dict[tuple[int, str | None], int]:
     """(front end, group) -> where the group's first file is in the run's order of files."""
     ranks: dict[tuple[int, str | None], int] = {}
