@@ -107,7 +107,8 @@ class _Linter:
         self.internal_errors: list[str] = []
         self.entries: list[_Entry] = []  # every model built from the given files, as linking sees it
         self.models: list[tuple[tuple, object]] = []  # (order, checked view), kept only when asked (--format model)
-        self.ranks: dict[tuple[int, str | None], int] = {}  # see _group_ranks
+        self.groups: dict[tuple[int, str | None], list] = {}  # see _file_groups
+        self.ranks: dict[tuple[int, str | None], int] = {}  # group -> its place in self.groups
         self.clusters = 0  # BYOCNI clusters in the given files
         self.missing_context: list[str] = []
         self.context_files = 0
@@ -153,15 +154,11 @@ class _Linter:
         from byocni_lint import parallel
         from byocni_lint.discover import discover
         from byocni_lint.frontends import frontends
-        from byocni_lint.frontends.run import Run
-        from byocni_lint.suppress import Suppressions
         from byocni_lint.load.files import linted_roots
 
         fronts = frontends()
         found = discover(paths, fronts, self.options.path_filter)
-        run = Run(self.rulebook, self.options, self.add, self.attempt)
-        suppressions = run.suppressions = Suppressions()
-        run.roots = linted_roots(paths)
+        run = self.new_run(linted_roots(paths))
         for folder in found.unreadable_folders:
             from byocni_lint.findings import Location
 
@@ -170,18 +167,20 @@ class _Linter:
             run.kinds[claimed.display] = claimed.kind
         if started is not None:
             started(sum(len(files) for files in found.claimed.values()))
-        self.ranks = _group_ranks(found.claimed, fronts)
-        pooled = parallel.pooled(self.options.jobs, fronts, found.claimed) if not self.keep_models else set()
+        self.groups = _file_groups(found.claimed, fronts)
+        self.ranks = {key: rank for rank, key in enumerate(self.groups)}
+        pooled = parallel.pooled(self.options.jobs, self.groups) if not self.keep_models else set()
         shards = None
         if pooled:
             # The first group is read here before the workers fork: they inherit every module and
             # shipped table it loaded instead of each importing them again.
-            index, first, rest = parallel.first_group(fronts, found.claimed, pooled)
-            self.read(index, fronts[index], first, run, advance)
-            shards = parallel.start(self.options, fronts, rest, pooled, run.roots)
+            first = next(key for key in self.groups if key[0] in pooled)
+            self.read(first[0], fronts[first[0]], self.groups[first], run, advance)
+            rest = {key: files for key, files in self.groups.items() if key != first}
+            shards = parallel.start(self.options, rest, pooled, run.roots)
         for index, front in enumerate(fronts):
             files = found.claimed.get(front.name)
-            if files and front.name not in pooled:
+            if files and index not in pooled:
                 self.read(index, front, files, run, advance)
         if shards is not None:
             for partial in shards.results(advance, self.read_in_process(fronts, run)):
@@ -194,7 +193,7 @@ class _Linter:
         findings = [*self.findings.values(), *self.merged_notes()]
         rules_run = {rule.id for rule in self.rules_run()}
         # A total order, so that ties of the reported key never depend on the order files were read in.
-        findings = sorted((f for f in suppressions.apply(findings, set(self.rulebook), rules_run)
+        findings = sorted((f for f in run.suppressions.apply(findings, set(self.rulebook), rules_run)
                            if selected(f.rule_id, self.options)),
                           key=lambda f: (*f.sort_key(), f.location.span or (), f.resource or "", f.property or ""))
         models = [model for _, model in sorted(self.models, key=lambda pair: pair[0])]
@@ -238,6 +237,16 @@ class _Linter:
         if advance is not None and done < len(files):
             advance(len(files) - done)
 
+    def new_run(self, roots: list[Path]):
+        """The services front ends use (frontends/run.py), reporting into this linter."""
+        from byocni_lint.frontends.run import Run
+        from byocni_lint.suppress import Suppressions
+
+        run = Run(self.rulebook, self.options, self.add, self.attempt)
+        run.suppressions = Suppressions()
+        run.roots = roots
+        return run
+
     def read_in_process(self, fronts, run) -> Callable[[list], None]:
         """What the pool falls back on when a worker dies: the shard's groups read here instead."""
         def read_shard(shard: list) -> None:
@@ -251,7 +260,7 @@ class _Linter:
 
     def order(self, entry: "_Entry") -> tuple[int, int, int]:
         """One order of models whichever process built them: front end, its group's first file, unit."""
-        return entry.front, self.ranks.get((entry.front, entry.group), 0), entry.position
+        return entry.front, self.ranks.get((entry.front, entry.group), -1), entry.position
 
     def link(self, fronts, found, run) -> None:
         """Link and check the models that leave references open, against every model linking may need:
@@ -284,9 +293,7 @@ class _Linter:
             positions.setdefault((entry.front, entry.group), set()).add(entry.position)
         models: dict[tuple, Model] = {}
         for (index, group), wanted in positions.items():
-            front = fronts[index]
-            files = [c for c in found.claimed[front.name] if group_of(front, c.display) == group]
-            for position, unit in enumerate(self._units(front, files, run)):
+            for position, unit in enumerate(self._units(fronts[index], self.groups[(index, group)], run)):
                 if position in wanted:
                     model = self.attempt(unit.display, "evaluation", unit.build)
                     if model is not None:
@@ -399,13 +406,14 @@ class _Entry(NamedTuple):
         return self.front, self.group, self.position
 
 
-def _group_ranks(claimed: dict, fronts: list) -> dict[tuple[int, str | None], int]:
-    """(front end, group) -> where the group's first file is in the run's order of files."""
-    ranks: dict[tuple[int, str | None], int] = {}
+def _file_groups(claimed: dict, fronts: list) -> dict[tuple[int, str | None], list]:
+    """(front end, FrontEnd.group) -> its files, in the run's order of files (and of first files):
+    worked out once per run for ordering entries, reading a group again and sharding the pool."""
+    groups: dict[tuple[int, str | None], list] = {}
     for index, front in enumerate(fronts):
-        for rank, file in enumerate(claimed.get(front.name, ())):
-            ranks.setdefault((index, group_of(front, file.display)), rank)
-    return ranks
+        for file in claimed.get(front.name, ()):
+            groups.setdefault((index, group_of(front, file.display)), []).append(file)
+    return groups
 
 
 def _first(finding: Finding, held: Finding | None) -> Finding:

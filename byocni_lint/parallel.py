@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from byocni_lint.engine import Options
     from byocni_lint.findings import Finding
-    from byocni_lint.frontends import ClaimedFile, FrontEnd
+    from byocni_lint.frontends import ClaimedFile
     from byocni_lint.suppress import Suppressions
 
 POOL_MIN_FILES = 64
@@ -57,62 +57,37 @@ class Partial(NamedTuple):
     entries: list  # engine `_Entry`, without models
 
 
-def pooled(jobs: int, fronts: list[FrontEnd], claimed: dict[str, list[ClaimedFile]]) -> set[str]:
-    """Names of the front ends whose files workers read: none for a small run, one job, or no fork."""
+Groups = dict[tuple[int, "str | None"], list["ClaimedFile"]]
+"""(index of the front end, FrontEnd.group) -> its files in the run's order (engine `_file_groups`)."""
+
+
+def pooled(jobs: int, groups: Groups) -> set[int]:
+    """Indexes of the front ends whose files workers read: none for a small run, one job, or no fork."""
     if jobs <= 1:
         return set()
-    names = {front.name for front in fronts if claimed.get(front.name) and _groups(front, claimed[front.name])}
-    if sum(len(claimed[name]) for name in names) < POOL_MIN_FILES:
+    fronts = {index for index, group in groups if group is not None}
+    if sum(len(files) for (index, _), files in groups.items() if index in fronts) < POOL_MIN_FILES:
         return set()
     import multiprocessing  # only now: importing it costs a one-file run 10% of its start-up
 
-    return names if "fork" in multiprocessing.get_all_start_methods() else set()
+    return fronts if "fork" in multiprocessing.get_all_start_methods() else set()
 
 
-def first_group(fronts: list[FrontEnd], claimed: dict[str, list[ClaimedFile]],
-                names: set[str]) -> tuple[int, list[ClaimedFile], dict[str, list[ClaimedFile]]]:
-    """The first group of the workers' files (front-end index, its files), and the files without it."""
-    from byocni_lint.frontends import group_of
-
-    index, front = next((i, f) for i, f in enumerate(fronts) if f.name in names)
-    group = group_of(front, claimed[front.name][0].display)
-    first = [c for c in claimed[front.name] if group_of(front, c.display) == group]
-    rest = {**claimed, front.name: [c for c in claimed[front.name] if group_of(front, c.display) != group]}
-    return index, first, rest
-
-
-def _groups(front: FrontEnd, files: list[ClaimedFile]) -> bool:
-    from byocni_lint.frontends import group_of
-
-    return group_of(front, files[0].display) is not None
-
-
-def shards(fronts: list[FrontEnd], claimed: dict[str, list[ClaimedFile]], names: set[str], jobs: int) -> list[Shard]:
-    """Shards of about equal size; a group's files always share a shard, and each shard keeps the
-    run's order of files (a folder's files and its subfolders' interleave in sorted order, so groups
-    are assigned by key, not by contiguity)."""
-    from byocni_lint.frontends import group_of
-
-    total = sum(len(claimed[name]) for name in names)
-    target = max(1, -(-total // (jobs * SHARDS_PER_JOB)))
+def shards(groups: Groups, fronts: set[int], jobs: int) -> list[Shard]:
+    """Shards of about equal size, whole groups each, in the groups' order."""
+    work = [(key, files) for key, files in groups.items() if key[0] in fronts]
+    target = max(1, -(-sum(len(files) for _, files in work) // (jobs * SHARDS_PER_JOB)))
     result: list[Shard] = []
-    sizes: list[int] = []
-    home: dict[tuple, int] = {}
-    for index, front in enumerate(fronts):
-        if front.name not in names:
-            continue
-        for claimed_file in claimed[front.name]:
-            key = (index, group_of(front, claimed_file.display))
-            if key not in home:
-                if not result or sizes[-1] >= target:
-                    result.append([])
-                    sizes.append(0)
-                home[key] = len(result) - 1
-            shard = result[home[key]]
-            if not shard or shard[-1][0] != index:
-                shard.append((index, []))
-            shard[-1][1].append(claimed_file)
-            sizes[home[key]] += 1
+    size = target
+    for (index, _), files in work:
+        if size >= target:
+            result.append([])
+            size = 0
+        shard = result[-1]
+        if not shard or shard[-1][0] != index:
+            shard.append((index, []))
+        shard[-1][1].extend(files)
+        size += len(files)
     return result
 
 
@@ -152,10 +127,9 @@ class Shards:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def start(options: Options, fronts: list[FrontEnd], claimed: dict[str, list[ClaimedFile]], names: set[str],
-          roots: list[Path]) -> Shards | None:
-    """The pool at work on the shards of `claimed`; None when nothing is left for it."""
-    work = shards(fronts, claimed, names, options.jobs)
+def start(options: Options, groups: Groups, fronts: set[int], roots: list[Path]) -> Shards | None:
+    """The pool at work on the shards of `groups`; None when nothing is left for it."""
+    work = shards(groups, fronts, options.jobs)
     return Shards(options, work, options.jobs, roots) if work else None
 
 
@@ -171,14 +145,10 @@ def _lint_shard(shard: Shard) -> Partial:
     """A worker's job: read one shard's groups as the parent would, and hand back what it found."""
     from byocni_lint.engine import _Linter
     from byocni_lint.frontends import frontends
-    from byocni_lint.frontends.run import Run
-    from byocni_lint.suppress import Suppressions
 
     linter = _Linter(_WORKER["options"], keep_models=False)
     fronts = frontends()
-    run = Run(linter.rulebook, linter.options, linter.add, linter.attempt)
-    run.suppressions = Suppressions()
-    run.roots = _WORKER["roots"]
+    run = linter.new_run(_WORKER["roots"])
     for index, files in shard:
         linter.read(index, fronts[index], files, run)
     return Partial(list(linter.findings.values()), dict(linter.unresolved), list(linter.internal_errors),
