@@ -67,6 +67,13 @@ def _segments(resource_id: str) -> list[str]:
     return [part for part in normalize_id(resource_id).split("/") if part]
 
 
+def _leaf(segments: list[str]) -> str:
+    """The key the linker's indexes file an ID under (its segments given): its last segment, or the
+    placeholder mark (a placeholder may stand for any name)."""
+    last = segments[-1] if segments else ""
+    return PLACEHOLDER_MARK if PLACEHOLDER_MARK in last else last
+
+
 def compare(reference: str, candidate: str, prefix: bool = False) -> tuple[bool, dict[str, str]] | None:
     """Whether `candidate` (declared in another model) may be the resource `reference` names.
 
@@ -157,9 +164,7 @@ class RunLinker:
             for model in self.models:
                 for resource in getattr(model, table).values():
                     if resource.id is not None:
-                        last = _segments(resource.id)[-1]
-                        index.setdefault(PLACEHOLDER_MARK if PLACEHOLDER_MARK in last else last, []).append(
-                            (model, resource))
+                        index.setdefault(_leaf(_segments(resource.id)), []).append((model, resource))
             self._index[table] = index
         index = self._index[table]
         if PLACEHOLDER_MARK in leaf:
@@ -186,10 +191,9 @@ class RunLinker:
             self._scopes = {}
             for model in self.models:
                 for assignment in model.role_assignments:
-                    if isinstance(assignment.scope, str) and _segments(assignment.scope):
-                        last = _segments(assignment.scope)[-1]
-                        key = PLACEHOLDER_MARK if PLACEHOLDER_MARK in last else last
-                        self._scopes.setdefault(key, []).append((model, assignment))
+                    scope = _segments(assignment.scope) if isinstance(assignment.scope, str) else []
+                    if scope:
+                        self._scopes.setdefault(_leaf(scope), []).append((model, assignment))
         found = [(network, assignment) for assignment in network.role_assignments]
         for segment in {*_segments(subnet_id), PLACEHOLDER_MARK}:
             found += [entry for entry in self._scopes.get(segment, []) if entry[0] is not network]
@@ -312,13 +316,6 @@ class _Importer:
 
 # --- what linking needs, without the models ---------------------------------------------------------
 
-def _leaf(resource_id: str) -> str:
-    """The key the linker's indexes file an ID under: its last segment, or the placeholder mark."""
-    segments = _segments(resource_id)
-    last = segments[-1] if segments else ""
-    return PLACEHOLDER_MARK if PLACEHOLDER_MARK in last else last
-
-
 _TABLES = tuple(table for _, table in _REFERENCES)
 
 
@@ -339,26 +336,28 @@ class Declarations(NamedTuple):
 
     @classmethod
     def of(cls, model: Model) -> "Declarations":
-        opened = [id_of(pool.vnet_subnet_id.value) for cluster in model.clusters for pool in cluster.pools
-                  if _open(pool)]
-        subnets = [subnet for subnet in model.subnets.values() if subnet.id is not None]
+        opened = [_segments(ref) for cluster in model.clusters for pool in cluster.pools
+                  if _open(pool) and (ref := id_of(pool.vnet_subnet_id.value))]
+        subnets = [_segments(subnet.id) for subnet in model.subnets.values() if subnet.id is not None]
         named = set()
-        for subnet in subnets:
+        for subnet in model.subnets.values():
             for attribute, table in _REFERENCES:
                 value = getattr(subnet, attribute)
-                if value is not None and value.known and id_of(value.value) is not None:
-                    named.add((table, _leaf(id_of(value.value))))  # type: ignore[arg-type]
+                reference = id_of(value.value) if subnet.id is not None and value is not None and value.known else None
+                if reference is not None:
+                    named.add((table, _leaf(_segments(reference))))
+        scopes = [_segments(assignment.scope) for assignment in model.role_assignments
+                  if isinstance(assignment.scope, str)]
         return cls(
-            open_leaves=frozenset(_leaf(ref) for ref in opened if ref),
-            open_segments=frozenset(part for ref in opened if ref for part in _segments(ref)),
-            subnet_leaves=frozenset(_leaf(subnet.id) for subnet in subnets),  # type: ignore[arg-type]
+            open_leaves=frozenset(_leaf(ref) for ref in opened),
+            open_segments=frozenset(part for ref in opened for part in ref),
+            subnet_leaves=frozenset(_leaf(subnet) for subnet in subnets),
             # Interned: a run keeps one of these per model, and most segments recur in every model.
-            subnet_segments=frozenset(sys.intern(part) for subnet in subnets for part in _segments(subnet.id)),  # type: ignore[arg-type]
+            subnet_segments=frozenset(sys.intern(part) for subnet in subnets for part in subnet),
             named=frozenset(named),
-            declared=frozenset((table, _leaf(resource.id)) for table in _TABLES
+            declared=frozenset((table, _leaf(_segments(resource.id))) for table in _TABLES
                                for resource in getattr(model, table).values() if resource.id is not None),
-            scope_leaves=frozenset(_leaf(assignment.scope) for assignment in model.role_assignments
-                                   if isinstance(assignment.scope, str) and _segments(assignment.scope)))
+            scope_leaves=frozenset(_leaf(scope) for scope in scopes if scope))
 
     @property
     def leaves_open(self) -> bool:
