@@ -318,11 +318,7 @@ def _detached(rules: tuple[SecurityRule, ...]) -> tuple[SecurityRule, ...]:
     copies: dict[int, SecurityRule] = {}
     for rule in rules:
         if id(rule) not in copies:
-            copies[id(rule)] = rule._replace(
-                name=str(rule.name), priority=_plain(rule.priority), direction=_plain(rule.direction),
-                access=_plain(rule.access), protocol=_plain(rule.protocol), source_prefixes=_plain(rule.source_prefixes),
-                source_ports=_plain(rule.source_ports), destination_prefixes=_plain(rule.destination_prefixes),
-                destination_ports=_plain(rule.destination_ports), ref=None)
+            copies[id(rule)] = SecurityRule._make(_plain(value) for value in rule._replace(ref=None))
     return tuple(copies[id(rule)] for rule in rules)
 
 
