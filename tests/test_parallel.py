@@ -143,9 +143,22 @@ def test_a_dead_worker_costs_nothing_but_time(tmp_path: Path, pool_started, monk
             os._exit(3)  # as the kernel's OOM killer would end it
         return real(shard)
 
+    read_here: list[str] = []
+    fallback = _Linter.read_in_process
+
+    def recorded(self, fronts, run):
+        read_shard = fallback(self, fronts, run)
+
+        def reading(shard):
+            read_here.extend(claimed.display for _, files in shard for claimed in files)
+            read_shard(shard)
+        return reading
+
     monkeypatch.setattr(parallel, "_lint_shard", dying)
+    monkeypatch.setattr(_Linter, "read_in_process", recorded)
     _, shared = _lint(root, 2)
     assert pool_started
+    assert any("spoke" in display for display in read_here)  # the dead worker's shard was read here
     assert shared == alone
 
 
@@ -170,3 +183,17 @@ def test_memory_per_template_is_what_linking_keeps_not_the_model(tmp_path: Path)
     # Measured: a model kept with its parse tree costs ~165 KiB; a checked model leaves its
     # Declarations, its findings and entries of bounded caches (~36 KiB at this size).
     assert growth < 80 * 1024, f"{growth / 1024:.0f} KiB per template"
+
+
+def test_no_parsed_file_outlives_the_run(tmp_path: Path) -> None:
+    """Run-wide caches (compiled NSGs, their matches) must keep plain values only: a parse node holds
+    its whole file, which would then live as long as the cache (up to thousands of files)."""
+    import gc
+
+    from byocni_lint.load.jsonc import Source
+
+    write_templates(tmp_path, 5)
+    run = _Linter(Options(today=TODAY), keep_models=False).run([str(tmp_path)])
+    assert read_problems(run) == [] and run.files_linted == 5
+    gc.collect()
+    assert [o.path for o in gc.get_objects() if isinstance(o, Source) and str(tmp_path) in o.path] == []
