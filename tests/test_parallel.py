@@ -102,6 +102,22 @@ def test_a_split_deployment_is_linked_across_workers(tmp_path: Path, pool_starte
     assert all(entry.model is None for entry in linter.entries)  # workers sent no model back
 
 
+def test_bicep_files_are_read_by_workers_with_parameters_from_another_folder(pool_started) -> None:
+    """A `.bicepparam` is grouped with the template it is `using` (frontends/bicep `group`), so the
+    worker that reads the template applies it, though the two lie in different folders."""
+    from byocni_lint.frontends.bicep import FRONTEND as BICEP
+
+    bicep = FIXTURES / "bicep"
+    template, parameters = (bicep / "cluster" / "main.bicep").absolute(), (bicep / "prod" / "prod.bicepparam").absolute()
+    assert BICEP.group(parameters) == BICEP.group(template) != BICEP.group(template.with_name("other.bicep"))
+    alone = _lint(bicep, 1)[1]
+    linter, shared = _lint(bicep, 2)
+    assert pool_started, "no worker read the Bicep files"  # the parent reads the first group itself
+    assert shared == alone
+    assert [f.related[0].path.rsplit("/", 1)[-1] for f in of(shared, "BYO011")] == ["prod.bicepparam"]
+    assert len(linter.entries) == 2 and all(entry.model is None for entry in linter.entries)
+
+
 def test_only_the_models_linking_needs_are_built_again(tmp_path: Path, monkeypatch) -> None:
     root = _split_tree(tmp_path)
     rebuilt: list[str] = []

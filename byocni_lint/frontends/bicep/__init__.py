@@ -5,6 +5,7 @@ claims files by name, so that start-up stays cheap.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -34,7 +35,28 @@ class BicepFrontEnd:
         return BicepReader(run).units(files)
 
     def group(self, path: Path) -> str | None:
-        """None: a `.bicepparam` anywhere may be `using` a template of another folder, so all files are read together."""
+        """One group per template: the `.bicep` file with every `.bicepparam` that is `using` it, named by
+        the template's path (a parameters file may lie in another folder). Modules are read from disk by
+        the file that calls them, so they need not be in its group. `path` is absolute."""
+        if path.name.lower().endswith(".bicepparam"):
+            target = _using_target(path)
+            if target is not None:
+                return os.path.normpath(target)
+        return os.path.normpath(path)
+
+
+_MAX_USING_BYTES = 64 * 1024 * 1024
+"""A parameters file larger than this is grouped by itself (the reader refuses files this large anyway,
+unless BYO903's `max_file_bytes` was raised past it)."""
+
+
+def _using_target(path: Path) -> Path | None:
+    from byocni_lint.frontends.bicep.using import using_target
+    from byocni_lint.load.files import FileProblem, decode_text, read_bytes
+
+    try:
+        return using_target(path, decode_text(read_bytes(path, _MAX_USING_BYTES)))
+    except (FileProblem, UnicodeDecodeError):
         return None
 
 

@@ -6,7 +6,6 @@ one model; a module file that cannot be read is reported where the module is dec
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Iterator
 
@@ -15,13 +14,13 @@ from byocni_lint.frontends import ClaimedFile, Unit
 from byocni_lint.frontends.bicep import BICEP_KIND, PARAMETERS_KIND
 from byocni_lint.frontends.bicep.syntax import Parsed
 from byocni_lint.frontends.bicep.translate import Translator
+from byocni_lint.frontends.bicep.using import USING, using_target
 from byocni_lint.frontends.bicep.values import Lit, arm_text
 from byocni_lint.frontends.run import Run
 from byocni_lint.load.jsonc import JDict, Source
 from byocni_lint.load.nodes import located_dict
 from byocni_lint.model.values import Unknown
 
-_USING = re.compile(r"^\s*using\s+'([^']*)'", re.MULTILINE)
 _MAX_MODULE_DEPTH = 16
 
 
@@ -74,7 +73,7 @@ class BicepReader:
 
     def _missing_using(self, claimed: ClaimedFile, target: Path) -> None:
         text = self.text(claimed.path, claimed.display) or ""
-        match = _USING.search(text)
+        match = USING.search(text)
         source = Source(claimed.display, text)
         start, end = (match.start(1) - 1, match.end(1) + 1) if match else (0, 0)
         self.run.kinds[claimed.display] = PARAMETERS_KIND
@@ -82,11 +81,7 @@ class BicepReader:
                   "not found; its values were not linted", source, start, end)
 
     def _using(self, path: Path, display: str) -> Path | None:
-        text = self.text(path, display)
-        match = _USING.search(text or "")
-        if match is None or not match.group(1).lower().endswith(".bicep"):
-            return None
-        return path.parent / match.group(1)
+        return using_target(path, self.text(path, display) or "")
 
     def _beside_parameters(self, claimed: ClaimedFile) -> list[tuple[Path, str]]:
         """`.bicepparam` files next to the template that name it, as ARM pairs parameters files."""
