@@ -7,6 +7,7 @@ overlap (use-byo-cni.md: clusters "may not use" those ranges), so every comparis
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
 Network = IPv4Network | IPv6Network
@@ -15,8 +16,14 @@ Address = IPv4Address | IPv6Address
 
 def parse_network(text: object) -> Network | None:
     """A CIDR (or a single address as /32, /128); host bits set are tolerated as Azure tolerates them."""
-    if not isinstance(text, str):
-        return None
+    return _parse_network(str(text)) if isinstance(text, str) else None
+
+
+@lru_cache(maxsize=4096)
+def _parse_network(text: str) -> Network | None:
+    """Cached by text: the checks of one template ask for the same few ranges about twenty times, and a
+    network parsed once also keeps the addresses `ipaddress` works out on first use. The key is a plain
+    str (`str()` of a parse node), so the cache never holds a parsed file."""
     try:
         return ipaddress.ip_network(text.strip(), strict=False)
     except ValueError:
