@@ -61,6 +61,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -147,8 +148,8 @@ class Traffic:
         for lo, hi in (*self.ports, *self.source_ports):
             if not 0 <= lo <= hi <= 65535:
                 raise ValueError(f"bad port range {lo}-{hi}")
-        restricted = (_spans(self.ports), _spans(self.source_ports)) != (ALL_PORTS, ALL_PORTS)
-        if restricted and self.protocol.lower() in ("icmp", "esp", "ah"):
+        portless = self.protocol.lower() in ("icmp", "esp", "ah")
+        if portless and (_spans(self.ports), _spans(self.source_ports)) != (ALL_PORTS, ALL_PORTS):
             raise ValueError(f"{self.protocol} has no ports")
 
 
@@ -296,19 +297,26 @@ _MAX_SHARED = 4096
 
 
 def _shared(rules: tuple[SecurityRule, ...], tags: Tags) -> _Shared:
-    """The shared compiled form for this content. The key holds each rule's every field but `ref`,
-    and which places hold one and the same rule object (`_shares_priority` tells rules apart by
-    identity)."""
-    places: dict[int, int] = {}
-    key = (tuple((r.name, r.priority, r.direction, r.access, r.protocol, r.source_prefixes, r.source_ports,
-                  r.destination_prefixes, r.destination_ports, r.source_asgs, r.destination_asgs, r.default,
-                  places.setdefault(id(r), index)) for index, r in enumerate(rules)), tags)
-    shared = _SHARED.get(key)
+    """The shared compiled form for this content, stored under the key of its detached copies (the
+    same key in plain values)."""
+    shared = _SHARED.get(_content_key(rules, tags))
     if shared is None:
         if len(_SHARED) >= _MAX_SHARED:
             _SHARED.clear()
-        shared = _SHARED[_plain(key)] = _Shared(_detached(rules), tags)
+        detached = _detached(rules)
+        shared = _SHARED[_content_key(detached, tags)] = _Shared(detached, tags)
     return shared
+
+
+_CONTENT = itemgetter(*(index for index, name in enumerate(SecurityRule._fields) if name != "ref"))
+"""A rule's every field but `ref`, as one tuple: all that compiling it depends on."""
+
+
+def _content_key(rules: tuple[SecurityRule, ...], tags: Tags) -> tuple:
+    """What a rule list compiles from: each rule's content, which places hold one and the same rule
+    object (`_shares_priority` tells rules apart by identity), and the tags."""
+    places: dict[int, int] = {}
+    return tuple((_CONTENT(rule), places.setdefault(id(rule), index)) for index, rule in enumerate(rules)), tags
 
 
 def _detached(rules: tuple[SecurityRule, ...]) -> tuple[SecurityRule, ...]:
@@ -318,7 +326,7 @@ def _detached(rules: tuple[SecurityRule, ...]) -> tuple[SecurityRule, ...]:
     copies: dict[int, SecurityRule] = {}
     for rule in rules:
         if id(rule) not in copies:
-            copies[id(rule)] = SecurityRule._make(_plain(value) for value in rule._replace(ref=None))
+            copies[id(rule)] = SecurityRule._make(map(_plain, rule._replace(ref=None)))
     return tuple(copies[id(rule)] for rule in rules)
 
 
@@ -446,13 +454,16 @@ def _plain(value):
     """A cache key or rule value as builtin types, stored in place of the parse nodes it holds (JStr,
     JInt): a node holds its whole file (text, line index), which must not live as long as a cache.
     Lookups need no copy: a node is equal to, and hashes like, its plain value."""
-    if isinstance(value, tuple):
-        return tuple(_plain(item) for item in value)
-    if isinstance(value, bool) or value is None:
+    if type(value) in _PLAIN_TYPES:  # most values: checked first, as every copy walks every value
         return value
-    if isinstance(value, int):
+    if isinstance(value, tuple):
+        return tuple(map(_plain, value))
+    if isinstance(value, int):  # a JInt (bool allows no subclass, so it is plain above)
         return int(value)
     return str(value) if isinstance(value, str) else value
+
+
+_PLAIN_TYPES = (str, int, bool, type(None))
 
 
 def _compute_match(rule: SecurityRule, space: Spans | None) -> _Match:
@@ -571,11 +582,11 @@ def _direction(direction: str | None) -> str | None:
 
 
 def _protocol_spans(protocol: str) -> Spans | None:
-    name = protocol.strip().lower()
-    if name in ("*", "any"):
-        return _ALL_PROTOCOLS
-    names = [p.lower() for p in PROTOCOLS]
-    return ((names.index(name),) * 2,) if name in names else None
+    return _PROTOCOL_SPANS.get(protocol.strip().lower())
+
+
+_PROTOCOL_SPANS: dict[str, Spans] = {"*": _ALL_PROTOCOLS, "any": _ALL_PROTOCOLS,
+                                     **{name.lower(): ((number, number),) for number, name in enumerate(PROTOCOLS)}}
 
 
 # --- traffic <-> boxes --------------------------------------------------------------------------
