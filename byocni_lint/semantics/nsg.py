@@ -122,7 +122,7 @@ class Tags(NamedTuple):
         """
         if self.virtual_network is None:
             return None
-        return _networks(_minus(_PUBLIC, _address_spans(self.virtual_network)))
+        return _networks(_internet(_address_spans(self.virtual_network)))
 
 
 @dataclass(frozen=True)
@@ -440,8 +440,10 @@ def _region(rule: SecurityRule, space: Spans | None, same_priority: list[Securit
 
 
 def _match(rule: SecurityRule, space: Spans | None) -> _Match:
+    """What the rule's fields match, cached by the fields and, only for a rule that names VirtualNetwork
+    or Internet, the VNet's space: other rules match the same in every VNet of a run."""
     key = (rule.protocol, rule.source_prefixes, rule.source_ports, rule.destination_prefixes,
-           rule.destination_ports, rule.source_asgs, rule.destination_asgs, space)
+           rule.destination_ports, rule.source_asgs, rule.destination_asgs, space if _names_space(rule) else None)
     match = _MATCHES.get(key)
     if match is None:
         if len(_MATCHES) >= _MAX_CACHED:
@@ -520,19 +522,33 @@ def _addresses(entries: tuple[str, ...] | None, asgs: bool, space: Spans | None,
     return _union(certain), _union(possible)
 
 
+def _names_space(rule: SecurityRule) -> bool:
+    """Whether an address prefix of the rule is a tag that stands for addresses of the VNet's space."""
+    return any(_tag(str(entry)) in _SPACE_TAGS
+               for entries in (rule.source_prefixes, rule.destination_prefixes) for entry in entries or ())
+
+
+_SPACE_TAGS = ("virtualnetwork", "internet")
+
+
+def _tag(entry: str) -> str:
+    """A prefix entry as a service tag name compares: any case, underscores ignored."""
+    return entry.strip().lower().replace("_", "")
+
+
 def _prefix(entry: str, space: Spans | None, reasons: list[str]) -> tuple[Spans, Spans]:
     """(certain, possible) spans of one prefix entry; `space` is the VirtualNetwork tag's (None: unknown)."""
-    tag = entry.strip().lower().replace("_", "")
+    tag = _tag(entry)
     if tag in ("*", "any"):
         return _EVERYWHERE, _EVERYWHERE
     if tag == "azureloadbalancer":
         spans = _address_spans(AZURE_LOAD_BALANCER)
         return spans, spans
-    if tag in ("virtualnetwork", "internet"):
+    if tag in _SPACE_TAGS:
         if space is None:
             reasons.append(f"uses {entry!r} while the VNet address space is unknown")
             return _NOWHERE, _EVERYWHERE if tag == "virtualnetwork" else _PUBLIC
-        spans = space if tag == "virtualnetwork" else _minus(_PUBLIC, space)
+        spans = space if tag == "virtualnetwork" else _internet(space)
         return spans, spans
     try:
         spans = _address_spans([ipaddress.ip_network(entry.strip(), strict=False)])
@@ -596,10 +612,10 @@ def _traffic_boxes(traffic: Traffic) -> list[Box]:
     protocols = _protocol_spans(traffic.protocol)
     assert protocols is not None  # flows are built with a protocol of PROTOCOLS or "*"
     source_ports, ports = _spans(traffic.source_ports), _spans(traffic.ports)
+    all_sources, all_destinations = _address_spans(traffic.sources), _address_spans(traffic.destinations)
     boxes: list[Box] = []
-    for version in (4, 6):
-        sources = _address_spans([n for n in traffic.sources if n.version == version])
-        destinations = _address_spans([n for n in traffic.destinations if n.version == version])
+    for family in _EVERYWHERE:  # IPv4, then IPv6: each its own stretch of the number line
+        sources, destinations = _meet(all_sources, (family,)), _meet(all_destinations, (family,))
         boxes += [(sources, destinations, _meet(protocols, _PORTED), source_ports, ports)]
         if (source_ports, ports) == (ALL_PORTS, ALL_PORTS):
             boxes += [(sources, destinations, _meet(protocols, _PORTLESS), ALL_PORTS, ALL_PORTS)]
@@ -624,6 +640,13 @@ def _as_traffic(boxes: Iterable[Box], direction: str) -> tuple[Traffic, ...]:
                 source_ports=source_ports)
         for (protocol, source_ports, ports, destinations), sources
         in sorted(by_destination.items(), key=lambda item: item[0]))
+
+
+@lru_cache(maxsize=4096)
+def _internet(space: Spans) -> Spans:
+    """The Internet tag for a VirtualNetwork tag of `space` (see Tags.internet); cached, as every rule
+    naming Internet and every outbound check of one VNet asks for it."""
+    return _minus(_PUBLIC, space)
 
 
 def _address_spans(networks: Iterable[Network]) -> Spans:
