@@ -16,6 +16,7 @@ import ipaddress
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from weakref import WeakKeyDictionary
 
 from byocni_lint.checks import check
 from byocni_lint.checks.context import CheckContext, CheckLimitExceeded, and_list, reported as _reported
@@ -170,6 +171,42 @@ def _node_subnet_nsg(ctx: CheckContext, model: Model, subnet: Subnet, cluster: C
     return group
 
 
+class _Evaluator:
+    """An NSG as the evaluator takes it: its rules, the Allow copies `_decide` puts in place of reported
+    Denies, and every list of them compiled so far. BYO005 and BYO007 ask up to nine flows of the NSG
+    of each node subnet; one evaluator per NSG serves them all (see `_evaluator`)."""
+
+    def __init__(self, rules: list[nsg.SecurityRule]) -> None:
+        self.rules = rules
+        self._as_allow: dict[int, nsg.SecurityRule] = {}
+        self._compiled: dict[tuple, nsg.CompiledRules] = {}
+
+    def as_allow(self, rule: nsg.SecurityRule) -> nsg.SecurityRule:
+        """`rule` as an Allow of the same match, the same object each time it is asked for."""
+        if id(rule) not in self._as_allow:
+            self._as_allow[id(rule)] = rule._replace(access="Allow")
+        return self._as_allow[id(rule)]
+
+    def compiled(self, rules: list[nsg.SecurityRule], tags: nsg.Tags) -> nsg.CompiledRules:
+        """`rules` (of `self.rules` and their Allow copies, which this object keeps alive, so their ids
+        name them) with Azure's defaults, compiled for `tags`."""
+        key = (tuple(map(id, rules)), tags)
+        if key not in self._compiled:
+            self._compiled[key] = nsg.compile_rules((*rules, *nsg.default_rules()), tags)
+        return self._compiled[key]
+
+
+_EVALUATORS: WeakKeyDictionary[NetworkSecurityGroup, _Evaluator] = WeakKeyDictionary()
+"""One evaluator per NSG, gone with the model it belongs to (it holds the NSG's rules, not the NSG)."""
+
+
+def _evaluator(group: NetworkSecurityGroup) -> _Evaluator:
+    evaluator = _EVALUATORS.get(group)
+    if evaluator is None:
+        evaluator = _EVALUATORS[group] = _Evaluator(_evaluator_rules(group))
+    return evaluator
+
+
 def _evaluator_rules(group: NetworkSecurityGroup) -> list[nsg.SecurityRule]:
     """The NSG's rules for the evaluator, each carrying the model rule as `ref`.
 
@@ -211,40 +248,34 @@ def _integer(value: Field) -> int | None:
 
 def _texts(values: list[Field]) -> tuple[str, ...] | None:
     """Merged singular and plural properties; None when empty or when any entry is not known."""
-    if not values or any(isinstance(v.value, bool) or not isinstance(v.value, (str, int)) for v in values):
-        return None
-    return tuple(str(v.value) for v in values)
+    texts = tuple(str(v.value) for v in values if isinstance(v.value, (str, int)) and not isinstance(v.value, bool))
+    return texts if texts and len(texts) == len(values) else None
 
 
-def _decide(ctx: CheckContext, rules: Sequence[nsg.SecurityRule], flows: Iterable[nsg.Traffic], tags: nsg.Tags,
+def _decide(ctx: CheckContext, evaluator: _Evaluator, flows: Iterable[nsg.Traffic], tags: nsg.Tags,
             group: NetworkSecurityGroup) -> _Outcome:
     """Every custom rule that denies part of `flows`, and the verdicts a custom rule leaves unknown.
 
     The evaluator names the first deciding Deny. To name the later ones too, a reported Deny is
     replaced by an Allow of the same match, so its packets count as decided and the rest meets the
     later rules as in Azure; a Deny that may not be deployed is dropped instead, since without it
-    later rules decide its packets. Each rule list met on the way is compiled once for all flows.
-    An evaluation past the rule's `max_nsg_steps` leaves its flow unknown (a note), never passed.
+    later rules decide its packets. Each rule list met on the way is compiled once for all flows
+    (and for every later question to this NSG). An evaluation past the rule's `max_nsg_steps` leaves its flow unknown (a note), never passed.
     """
     max_steps = int(ctx.params["max_nsg_steps"])
     outcome = _Outcome()
     by_rule: dict[int, _Denial] = {}
-    as_allow: dict[int, nsg.SecurityRule] = {}
-    compiled: dict[tuple[int, ...], nsg.CompiledRules] = {}
     work, budget = 0, int(ctx.limits["max_nsg_rule_evaluations"])
     for traffic in flows:
-        remaining = list(rules)
+        remaining = list(evaluator.rules)
         while True:
             work += len(remaining) + 1  # each evaluation may visit every rule
             if work > budget:
                 raise CheckLimitExceeded(f"{ctx.spec.id} stopped: NSG {group.name} needs more than {budget} rule "
                                          "evaluations (BYO903 max_nsg_rule_evaluations), so it was not checked completely",
                                          group.location)
-            key = tuple(map(id, remaining))
-            if key not in compiled:
-                compiled[key] = nsg.compile_rules((*remaining, *nsg.default_rules()), tags)
             try:
-                verdict = compiled[key].evaluate(traffic, max_steps, describe_defaults=False)
+                verdict = evaluator.compiled(remaining, tags).evaluate(traffic, max_steps, describe_defaults=False)
             except nsg.StepLimit as stopped:
                 outcome.unknown.append(nsg.Verdict("unknown", stopped.rule, reason=str(stopped)))
                 break
@@ -263,9 +294,7 @@ def _decide(ctx: CheckContext, rules: Sequence[nsg.SecurityRule], flows: Iterabl
             if _maybe_absent(written, group):
                 del remaining[index]
             else:
-                if id(verdict.rule) not in as_allow:
-                    as_allow[id(verdict.rule)] = verdict.rule._replace(access="Allow")
-                remaining[index] = as_allow[id(verdict.rule)]
+                remaining[index] = evaluator.as_allow(verdict.rule)
     return outcome
 
 def _describe(parts: Sequence[nsg.Traffic], names: dict[tuple[Network, ...], str] | None = None) -> str:
@@ -398,21 +427,21 @@ def nsg_blocks_node_traffic(model: Model, ctx: CheckContext) -> None:
             nodes = _prefixes(ctx, subnet, cluster) if group is not None else None
             if group is None or nodes is None:
                 continue
-            rules = _evaluator_rules(group)
+            evaluator = _evaluator(group)
             space = _virtual_network(model, subnet, nodes)
-            _check_node_flows(ctx, cluster, subnet, group, rules, nodes, space, extra_flows)
+            _check_node_flows(ctx, cluster, subnet, group, evaluator, nodes, space, extra_flows)
             if pods:
-                _check_pod_flows(ctx, cluster, subnet, group, rules, nodes, pods, space, pod_severity)
+                _check_pod_flows(ctx, cluster, subnet, group, evaluator, nodes, pods, space, pod_severity)
 
 
 def _check_node_flows(ctx: CheckContext, cluster: Cluster, subnet: Subnet, group: NetworkSecurityGroup,
-                      rules: list[nsg.SecurityRule], nodes: tuple[Network, ...],
+                      evaluator: _Evaluator, nodes: tuple[Network, ...],
                       space: tuple[Network, ...] | None, extra_flows: list[_ExtraFlow]) -> None:
     """Node range to node range, both directions, every protocol and port. Whether a tag holds node
     addresses is certain even when the rest of the VNet is not, so the node prefixes stand in for an
     unknown VNet space: the answer for these flows is the same."""
     flows = [nsg.Traffic(nodes, nodes, direction=direction) for direction in _DIRECTIONS]
-    outcome = _decide(ctx, rules, flows, nsg.Tags(space or nodes), group)
+    outcome = _decide(ctx, evaluator, flows, nsg.Tags(space or nodes), group)
     for denial in outcome.denials:
         hit = [flow.words() for flow in extra_flows if any(flow.hit_by(part) for part in denial.parts)]
         blocks = f" (this blocks {and_list(hit)})" if hit else ""
@@ -424,13 +453,13 @@ def _check_node_flows(ctx: CheckContext, cluster: Cluster, subnet: Subnet, group
 
 
 def _check_pod_flows(ctx: CheckContext, cluster: Cluster, subnet: Subnet, group: NetworkSecurityGroup,
-                     rules: list[nsg.SecurityRule], nodes: tuple[Network, ...], pods: tuple[Network, ...],
+                     evaluator: _Evaluator, nodes: tuple[Network, ...], pods: tuple[Network, ...],
                      space: tuple[Network, ...] | None, severity: Severity) -> None:
     """Node to pod, pod to pod and pod to node (the AKS NSG table); whether pod addresses reach the NSG
     at all depends on how the CNI routes them, hence the lower severity."""
     flows = [nsg.Traffic(source, destination, direction=direction)
              for source, destination in ((nodes, pods), (pods, pods), (pods, nodes)) for direction in _DIRECTIONS]
-    outcome = _decide(ctx, rules, flows, nsg.Tags(space), group)
+    outcome = _decide(ctx, evaluator, flows, nsg.Tags(space), group)
     names = {nodes: f"node subnet {subnet.name}", pods: "the pod CIDR"}
     for denial in outcome.denials:
         ctx.fail(_rule_location(denial.rule, group),
@@ -545,9 +574,10 @@ def _check_required_outbound(ctx: CheckContext, model: Model, cluster: Cluster, 
               "and the VNet's address space or the subnet's routes are not known", group,
               f"outbound internet traffic of subnet {subnet.name}")
         return
-    internet = tuple(n for n in internet if n.version in {node.version for node in nodes})
+    versions = {node.version for node in nodes}
+    internet = tuple(n for n in internet if n.version in versions)
     flows = [nsg.Traffic(nodes, internet, protocol, ports, "Outbound") for protocol, ports in required]
-    outcome = _decide(ctx, _evaluator_rules(group), flows, tags, group)
+    outcome = _decide(ctx, _evaluator(group), flows, tags, group)
     for denial in outcome.denials:
         ctx.fail(_rule_location(denial.rule, group),
                  f"{_rule_words(denial.rule)} denies {_describe(denial.parts, {internet: 'the Internet'})}; nodes "
