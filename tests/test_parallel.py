@@ -213,3 +213,20 @@ def test_no_parsed_file_outlives_the_run(tmp_path: Path) -> None:
     assert read_problems(run) == [] and run.files_linted == 5
     gc.collect()
     assert [o.path for o in gc.get_objects() if isinstance(o, Source) and str(tmp_path) in o.path] == []
+
+
+def test_a_bicepparam_reached_through_a_link_is_grouped_with_its_template(tmp_path: Path, pool_started) -> None:
+    """Grouping names files as the reader pairs them, by their real paths: a template given by its real
+    folder and a parameters file whose `using` reaches it through a linked folder are one group, so
+    workers report what one process reports."""
+    real = tmp_path / "real"
+    shutil.copytree(FIXTURES / "bicep" / "cluster", real / "cluster")
+    repo = tmp_path / "repo"
+    (repo / "prod").mkdir(parents=True)
+    (repo / "cluster").symlink_to(real / "cluster", target_is_directory=True)
+    shutil.copy(FIXTURES / "bicep" / "prod" / "prod.bicepparam", repo / "prod")
+    paths = [str(real / "cluster"), str(repo / "prod")]
+    alone, shared = (_Linter(Options(today=TODAY, jobs=jobs), keep_models=False).run(paths).findings for jobs in (1, 2))
+    assert pool_started, "no worker read the Bicep files"
+    assert shared == alone
+    assert [f.related[0].path.rsplit("/", 1)[-1] for f in of(shared, "BYO011")] == ["prod.bicepparam"]

@@ -36,13 +36,14 @@ class BicepFrontEnd:
 
     def group(self, path: Path) -> str | None:
         """One group per template: the `.bicep` file with every `.bicepparam` that is `using` it, named by
-        the template's path (a parameters file may lie in another folder). Modules are read from disk by
-        the file that calls them, so they need not be in its group. `path` is absolute."""
+        the template's real path, as the reader pairs them (a parameters file may lie in another folder,
+        its `using` may pass through a linked one). Modules are read from disk by the file that calls
+        them, so they need not be in its group."""
         if path.name.lower().endswith(".bicepparam"):
             target = _using_target(path)
             if target is not None:
-                return os.path.normpath(target)
-        return os.path.normpath(path)
+                return os.path.realpath(target)
+        return os.path.realpath(path)
 
 
 _MAX_USING_BYTES = 64 * 1024 * 1024
