@@ -260,7 +260,8 @@ def _decide(ctx: CheckContext, evaluator: _Evaluator, flows: Iterable[nsg.Traffi
     replaced by an Allow of the same match, so its packets count as decided and the rest meets the
     later rules as in Azure; a Deny that may not be deployed is dropped instead, since without it
     later rules decide its packets. Each rule list met on the way is compiled once for all flows
-    (and for every later question to this NSG). An evaluation past the rule's `max_nsg_steps` leaves its flow unknown (a note), never passed.
+    and every later question to this NSG (`_Evaluator`). An evaluation past the rule's
+    `max_nsg_steps` leaves its flow unknown (a note), never passed.
     """
     max_steps = int(ctx.params["max_nsg_steps"])
     outcome = _Outcome()
