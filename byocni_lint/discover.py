@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from byocni_lint.frontends import ClaimedFile, FrontEnd
-from byocni_lint.load.files import resolved
+from byocni_lint.load.files import Candidate, resolved
 
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
 _VISIBLE_HIDDEN_DIRS = frozenset({".github"})
@@ -66,8 +66,9 @@ def _offer(path: Path, display: str, explicit: bool, frontends: list[FrontEnd], 
     if key in seen:
         return
     seen.add(key)
+    candidate = Candidate(path)
     for front in frontends:
-        kind = front.claim(path, explicit)
+        kind = front.claim(candidate, explicit)
         if kind is not None:
             result.claimed.setdefault(front.name, []).append(ClaimedFile(path, display, explicit, kind))
             return
@@ -87,8 +88,6 @@ def _walk(root: Path, result: Discovery, path_filter=None):
         real_folder: Path | None = None
         for name in sorted(files):
             path = Path(folder, name)
-            if path_filter is not None and path_filter.excluded(path, walking=True):
-                continue
             # A file that is not a link resolves to its folder's real path and its name: the folder is
             # resolved once, not once per file (a resolve is a system call and Python work per component).
             if os.path.islink(path):
@@ -96,6 +95,8 @@ def _walk(root: Path, result: Discovery, path_filter=None):
             else:
                 real_folder = real_folder or resolved(Path(folder))
                 key = real_folder / name
+            if path_filter is not None and path_filter.excluded(path, walking=True, resolved=key):
+                continue
             yield path, os.path.normpath(str(path)), key
 
 

@@ -16,10 +16,12 @@ class PathFilter:
         self.respect_gitignore = respect_gitignore
         self._spec = _compile(patterns) if patterns else None
         self._gitignores: dict[Path, object | None] = {}
+        self._tops: dict[Path, Path | None] = {}  # folder -> its repository's top (`_git_top`)
 
-    def excluded(self, path: Path, walking: bool = False) -> bool:
-        """True when a pattern excludes `path`; `.gitignore` only counts for files found by walking a folder."""
-        resolved = path.resolve()
+    def excluded(self, path: Path, walking: bool = False, resolved: Path | None = None) -> bool:
+        """True when a pattern excludes `path`; `.gitignore` only counts for files found by walking a folder.
+        `resolved`: the path's real path when the caller has it already (a walk resolves each folder once)."""
+        resolved = resolved or path.resolve()
         is_dir = resolved.is_dir()
         if self._spec is not None and _matches(self._spec, resolved, self.root, is_dir):
             return True
@@ -27,7 +29,7 @@ class PathFilter:
 
     def _gitignored(self, path: Path, is_dir: bool) -> bool:
         """Any `.gitignore` from the repository top down to the file's folder ignores it."""
-        top = _git_top(path)
+        top = self._git_top(path.parent)
         if top is None:
             return False
         folder = path.parent
@@ -49,6 +51,13 @@ class PathFilter:
             self._gitignores[folder] = _compile(tuple(lines)) if lines else None
         return self._gitignores[folder]
 
+    def _git_top(self, folder: Path) -> Path | None:
+        """The nearest folder from `folder` up that holds `.git`; asked once per folder, not per file."""
+        if folder not in self._tops:
+            self._tops[folder] = folder if (folder / ".git").exists() else (
+                None if folder == folder.parent else self._git_top(folder.parent))
+        return self._tops[folder]
+
 
 def _compile(patterns: tuple[str, ...]):
     import pathspec
@@ -65,10 +74,3 @@ def _matches(spec, path: Path, base: Path, is_dir: bool) -> bool:
         return False
     relative = relative.replace(os.sep, "/")
     return spec.match_file(relative + "/" if is_dir else relative)
-
-
-def _git_top(path: Path) -> Path | None:
-    for folder in path.parents:
-        if (folder / ".git").exists():
-            return folder
-    return None

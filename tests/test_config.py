@@ -135,3 +135,24 @@ def test_show_settings_prints_the_resolved_settings(tmp_path):
     assert shown["settings-file"] == str(root / ".byocni-lint.toml")
     assert shown["ignore"] == ["BYO006"] and shown["terraform"] == {"var-files": ["prod.tfvars"]}
     assert shown["paths"] == ["prod"] and shown["fail-on"] == "error"
+
+
+def test_gitignore_of_the_nearest_repository_only(tmp_path):
+    """A repository inside another (a vendored checkout) is ignored by its own `.gitignore` files only,
+    however many files of each folder are asked about (the repository top is remembered per folder)."""
+    from byocni_lint.pathfilter import PathFilter
+
+    outer, inner = tmp_path / "outer", tmp_path / "outer" / "vendor" / "inner"
+    for repo, ignored in ((outer, "skip.json"), (inner, "other.json")):
+        (repo / ".git").mkdir(parents=True)
+        (repo / ".gitignore").write_text(ignored + "\n")
+    (inner / "deep").mkdir()
+    files = [outer / "skip.json", outer / "keep.json", inner / "skip.json", inner / "other.json",
+             inner / "deep" / "skip.json", inner / "deep" / "other.json", outer / "vendor" / "skip.json"]
+    for file in files:
+        file.write_text("{}")
+    path_filter = PathFilter(outer)
+    for _ in range(2):
+        assert [path_filter.excluded(file, walking=True) for file in files] == [
+            True, False, False, True, False, True, True]
+    assert not path_filter.excluded(outer / "skip.json")  # a file named on the command line is read

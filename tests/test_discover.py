@@ -306,3 +306,17 @@ def test_non_utf8_json_naming_the_arm_schema_in_a_folder_is_a_parse_error(tmp_pa
     (tmp_path / "latin1.json").write_bytes(text)
     (problem,) = run(tmp_path).findings
     assert problem.rule_id == "BYO900" and "UTF-8" in problem.message
+
+
+def test_each_file_is_sniffed_once_by_all_front_ends(tmp_path, monkeypatch):
+    """Terraform (looking for a plan) and ARM (for a schema) both look into a `.json`: one read serves both."""
+    from byocni_lint.load import files
+
+    place(tmp_path / "aks.json")
+    (tmp_path / "plan.json").write_text('{"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {}}')
+    reads: list[str] = []
+    monkeypatch.setattr(files, "open", lambda path, *args: reads.append(path.name) or open(path, *args), raising=False)
+    found = discover([str(tmp_path)], frontends())
+    assert sorted(reads) == ["aks.json", "plan.json"]
+    assert [c.kind for c in found.claimed["arm"]] == ["ARM template"]
+    assert [c.kind for c in found.claimed["terraform"]] == ["Terraform plan"]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Protocol
 
 if TYPE_CHECKING:
+    from byocni_lint.load.files import Candidate
     from byocni_lint.frontends.run import Run
     from byocni_lint.model import Model
 
@@ -45,8 +46,8 @@ class FrontEnd(Protocol):
     name: str
     reads: str  # what it reads, for users: "ARM templates and parameters files (.json, .jsonc)"
 
-    def claim(self, path: Path, explicit: bool) -> str | None:
-        """The kind label if this front end reads the file, else None; by name and `load.files.head`."""
+    def claim(self, file: Candidate, explicit: bool) -> str | None:
+        """The kind label if this front end reads the file, else None; by name and `file.head()`."""
 
     def read(self, files: list[ClaimedFile], run: "Run") -> Iterable[Unit]:
         """Group the claimed files into units and yield them."""

@@ -88,12 +88,32 @@ def decode_text(data: bytes) -> str:
     return data[skip:].decode(encoding)
 
 
-def head_text(path: Path, size: int = 4096) -> str:
-    """The start of a regular file as text in its encoding, for cheap sniffing (a UTF-16 template must
-    be recognised by its `$schema` too); empty for anything else."""
-    data = head(path, size)
-    encoding, skip = _encoding(data)
-    return data[skip:].decode(encoding, errors="replace")
+SNIFF_BYTES = 65536
+"""How much of a file the front ends look at to claim it: `$schema` sits at the top of every real template."""
+
+
+class Candidate:
+    """A file offered to the front ends (discover.py). Its first bytes are read once, however many front
+    ends look: a `.json` is sniffed by Terraform for a plan and then by ARM for a schema."""
+
+    __slots__ = ("path", "_head")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._head: bytes | None = None
+
+    def head(self, size: int = 4096) -> bytes:
+        """The file's first `size` bytes (at most SNIFF_BYTES); empty for anything but a regular file."""
+        if self._head is None:
+            self._head = head(self.path, SNIFF_BYTES)
+        return self._head[:size]
+
+    def head_text(self, size: int = 4096) -> str:
+        """The first bytes as text in the file's encoding: a UTF-16 template must be recognised by its
+        `$schema` too."""
+        data = self.head(size)
+        encoding, skip = _encoding(data)
+        return data[skip:].decode(encoding, errors="replace")
 
 
 def resolved(path: Path) -> Path:

@@ -10,27 +10,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from byocni_lint.frontends import ClaimedFile, Unit
-from byocni_lint.load.files import head_text
+from byocni_lint.load.files import SNIFF_BYTES, Candidate
 
 if TYPE_CHECKING:
     from byocni_lint.frontends.run import Run
 
 SUFFIXES = (".json", ".jsonc")
 TEMPLATE_KIND, PARAMETERS_KIND = "ARM template", "ARM parameters file"
-_SNIFF_BYTES = 65536  # `$schema` sits at the top of every real template; this is generous
 
 
 class ArmFrontEnd:
     name = "arm"
     reads = "ARM templates and parameters files (.json, .jsonc)"
 
-    def claim(self, path: Path, explicit: bool) -> str | None:
+    def claim(self, file: Candidate, explicit: bool) -> str | None:
         """JSON files naming an ARM schema; a named file of any suffix that names one (a template need
         not be called .json); any other named `.json`, so that a broken one is reported."""
-        suffixed = path.name.lower().endswith(SUFFIXES)
+        suffixed = file.path.name.lower().endswith(SUFFIXES)
         if not suffixed and not explicit:
             return None
-        lowered = head_text(path, _SNIFF_BYTES).lower()
+        lowered = file.head_text(SNIFF_BYTES).lower()
         if "deploymentparameters.json" in lowered:
             return PARAMETERS_KIND
         if "deploymenttemplate.json" in lowered:

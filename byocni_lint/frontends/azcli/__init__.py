@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from byocni_lint.frontends import ClaimedFile, Unit
-from byocni_lint.load.files import head
+from byocni_lint.load.files import Candidate
 
 SHELL = "shell script"
 POWERSHELL = "PowerShell script"
@@ -28,7 +28,8 @@ class AzCliFrontEnd:
     reads = ("az commands in shell and PowerShell scripts, Makefiles, Dockerfiles, GitHub Actions workflows "
              "and Azure Pipelines YAML")
 
-    def claim(self, path: Path, explicit: bool) -> str | None:
+    def claim(self, file: Candidate, explicit: bool) -> str | None:
+        path = file.path
         name = path.name.lower()
         suffix = path.suffix.lower()
         if suffix in (".sh", ".bash"):
@@ -40,17 +41,18 @@ class AzCliFrontEnd:
         if name == "dockerfile" or name.startswith("dockerfile.") or suffix == ".dockerfile" or name == "containerfile":
             return DOCKERFILE
         if suffix in (".yml", ".yaml"):
-            return self._yaml_kind(path)
-        if suffix == "" and _SHEBANG.match(head(path)):
+            return self._yaml_kind(file)
+        if suffix == "" and _SHEBANG.match(file.head()):
             return SHELL
         return None
 
     @staticmethod
-    def _yaml_kind(path: Path) -> str | None:
+    def _yaml_kind(file: Candidate) -> str | None:
+        path = file.path
         parts = [part.lower() for part in path.parts]
         if len(parts) >= 3 and parts[-3:-1] == [".github", "workflows"]:
             return WORKFLOW
-        text = head(path).decode("utf-8", "replace")
+        text = file.head().decode("utf-8", "replace")
         if path.name.lower().startswith("azure-pipelines") or re.search(r"^\s*-?\s*task:\s*AzureCLI@", text, re.M) \
                 or (re.search(r"^(steps|stages|jobs):", text, re.M) and re.search(r"^\s*(pool|vmImage):", text, re.M)):
             return PIPELINE

@@ -13,6 +13,7 @@ from byocni_lint.frontends import ClaimedFile, Unit
 
 if TYPE_CHECKING:
     from byocni_lint.frontends.run import Run
+    from byocni_lint.load.files import Candidate
 
 BICEP_KIND, PARAMETERS_KIND = "Bicep file", "Bicep parameters file"
 
@@ -21,8 +22,8 @@ class BicepFrontEnd:
     name = "bicep"
     reads = "Bicep files and Bicep parameters files (.bicep, .bicepparam)"
 
-    def claim(self, path: Path, explicit: bool) -> str | None:
-        lowered = path.name.lower()
+    def claim(self, file: Candidate, explicit: bool) -> str | None:
+        lowered = file.path.name.lower()
         if lowered.endswith(".bicep"):
             return BICEP_KIND
         if lowered.endswith(".bicepparam"):

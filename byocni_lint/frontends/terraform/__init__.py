@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from byocni_lint.frontends import ClaimedFile, Unit
-from byocni_lint.load.files import head
+from byocni_lint.load.files import Candidate
 
 PLAN = "Terraform plan"
 CONFIG = "Terraform file"
@@ -22,14 +22,15 @@ class TerraformFrontEnd:
     name = "terraform"
     reads = "Terraform plan JSON (terraform show -json) and .tf files"
 
-    def claim(self, path: Path, explicit: bool) -> str | None:
+    def claim(self, file: Candidate, explicit: bool) -> str | None:
+        path = file.path
         suffix = path.suffix.lower()
         if suffix == ".tf":
             return CONFIG
         if suffix == ".tfvars" or path.name.lower().endswith(".tfvars.json"):
             return VARIABLES
         if suffix == ".json" or explicit:
-            start = head(path, 4096)
+            start = file.head(4096)
             if b'"format_version"' in start and (b'"terraform_version"' in start or b'"planned_values"' in start
                                                  or b'"resource_changes"' in start):
                 return PLAN
