@@ -45,6 +45,12 @@ class Snippet:
             return self.at(index)
         return self.ends[min(index, len(self.ends)) - 1]
 
+    def latest_end(self, a: int, b: int) -> int:
+        """`max(self.end(k) for k in a+1..b)`: where the characters a..b-1 end at the latest (those of an
+        expanded value end where its reference does, so ends need not grow with the index)."""
+        values = self.offsets[a + 1:b + 1] if self.ends is None else self.ends[a:b]
+        return max(values) if values else self.end(b)
+
     def slice(self, a: int, b: int) -> "Snippet":
         return Snippet(self.text[a:b], self.offsets[a:b + 1], self.reasons,
                        self.ends[a:b] if self.ends is not None else None)
@@ -112,6 +118,12 @@ _PREFIX = {"then", "do", "else", "elif", "!", "time", "if", "while", "until", "{
 _ASSIGNERS = {"export", "local", "readonly", "declare", "typeset"}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _OPERATORS = set(";&|()\n")
+_PRIVATE_USE = "\ue000-\uf8ff"  # where placeholders live (PLACEHOLDER_BASE on)
+# Runs of characters that are plain text in an unquoted word / inside double quotes: taken in one step
+# instead of one by one. Private-use characters are left out: they may be placeholders.
+_UNQUOTED_RUN = re.compile(f"[^ \t\r;&|()\n<>\\\\'\"$`{_PRIVATE_USE}]+")
+_DOUBLE_QUOTED_RUN = re.compile(f"[^\"\\\\$`{_PRIVATE_USE}]+")
+_PLACEHOLDER_CANDIDATE = re.compile(f"[{_PRIVATE_USE}]")
 
 
 def _unknown_piece(reason: str, start: int, end: int) -> Piece:
@@ -306,6 +318,11 @@ class _Scanner:
             elif ch == "$" or ch == "`":
                 pieces.append(self.expansion())
             else:
+                run = _UNQUOTED_RUN.match(t, self.i)
+                if run is not None:
+                    self.plain(pieces, self.i, run.end())
+                    self.i = run.end()
+                    continue
                 reason = self.placeholder(ch)
                 if reason is not None:
                     pieces.append(_unknown_piece(reason, self.off(self.i), self.s.end(self.i + 1)))
@@ -322,16 +339,25 @@ class _Scanner:
 
     def literal(self, pieces: list[Piece], a: int, b: int, at: int) -> None:
         text = self.t[a:b]
-        for index, ch in enumerate(text):
-            reason = self.placeholder(ch)
-            if reason is not None:
-                pieces.append(_unknown_piece(reason, self.off(a + index), self.s.end(a + index + 1)))
-                return
+        if _PLACEHOLDER_CANDIDATE.search(text):
+            for index, ch in enumerate(text):
+                reason = self.placeholder(ch)
+                if reason is not None:
+                    pieces.append(_unknown_piece(reason, self.off(a + index), self.s.end(a + index + 1)))
+                    return
+        self.append_text(pieces, text, at, self.s.end(b))
+
+    def plain(self, pieces: list[Piece], a: int, b: int) -> None:
+        """Characters a..b-1, none a placeholder, as if each were read as a `literal` of its own."""
+        self.append_text(pieces, self.t[a:b], a, self.s.latest_end(a, b))
+
+    def append_text(self, pieces: list[Piece], text: str, at: int, end: int) -> None:
+        """Known text written from `at` up to `end`: it extends the word's last piece when that is known text too."""
         if pieces and pieces[-1].unknown is None and pieces[-1].ref is None:
             last = pieces[-1]
-            pieces[-1] = Piece(last.text + text, last.start, max(last.end, self.s.end(b)))
+            pieces[-1] = Piece(last.text + text, last.start, max(last.end, end))
         else:
-            pieces.append(Piece(text, self.off(at), self.s.end(b)))
+            pieces.append(Piece(text, self.off(at), end))
 
     def double_quoted(self, pieces: list[Piece]) -> None:
         t = self.t
@@ -347,6 +373,11 @@ class _Scanner:
             elif ch in "$`":
                 pieces.append(self.expansion())
             else:
+                run = _DOUBLE_QUOTED_RUN.match(t, self.i)
+                if run is not None:
+                    self.plain(pieces, self.i, run.end())
+                    self.i = run.end()
+                    continue
                 self.literal(pieces, self.i, self.i + 1, self.i)
                 self.i += 1
         self.i += 1
