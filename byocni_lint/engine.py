@@ -292,13 +292,17 @@ class _Linter:
         for entry in entries:
             positions.setdefault((entry.front, entry.group), set()).add(entry.position)
         models: dict[tuple, Model] = {}
-        for (index, group), wanted in positions.items():
-            for position, unit in enumerate(self._units(fronts[index], self.groups[(index, group)], run)):
-                if position in wanted:
-                    model = self.attempt(unit.display, "evaluation", unit.build)
-                    if model is not None:
-                        model.format = unit.format
-                        models[(index, group, position)] = model
+        run.rereading = True
+        try:
+            for (index, group), wanted in positions.items():
+                for position, unit in enumerate(self._units(fronts[index], self.groups[(index, group)], run)):
+                    if position in wanted:
+                        model = self.attempt(unit.display, "evaluation", unit.build)
+                        if model is not None:
+                            model.format = unit.format
+                            models[(index, group, position)] = model
+        finally:
+            run.rereading = False
         return models
 
     def merge(self, partial, run) -> None:

@@ -275,3 +275,19 @@ def test_nsg_in_a_third_file_is_linked_through_the_subnet(tmp_path: Path) -> Non
     _assumes_the_link(finding)
     assert finding.location.path.endswith("security/nsg.json")
     assert "and nsg-nodes in " in finding.message and "is the networkSecurityGroups it names" in finding.message
+
+
+def test_files_read_again_for_linking_are_not_scanned_again(tmp_path: Path, monkeypatch) -> None:
+    """Linking builds the split's models a second time; a malformed expression is still reported once,
+    from the first reading, and the scan of every string (only there to report) runs once per template."""
+    from byocni_lint.frontends.arm import reader
+
+    root = _network(_copy(tmp_path), lambda d: d.setdefault("variables", {}).__setitem__("broken", "[concat('a']"))
+    scans: list[str] = []
+    scan = reader.report_malformed_expressions
+    monkeypatch.setattr(reader, "report_malformed_expressions", lambda run, root, path: scans.append(path) or scan(run, root, path))
+    run = lint(root)
+    assert sorted(Path(path).name for path in scans) == ["aks.json", "spoke.json"]
+    assert [(f.rule_id, Path(f.location.path).name) for f in of(run.findings, "BYO900")] == [("BYO900", "spoke.json")]
+    assert "malformed expression" in of(run.findings, "BYO900")[0].message
+    assert run.clusters == 1 and not of(run.findings, "BYO006")  # linked: the grant in the network file counts

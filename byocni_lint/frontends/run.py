@@ -37,6 +37,9 @@ class Run:
         self.roots: list[Path] = []  # folders linked templates may come from (load.files.linted_roots)
         self.run_budget: RunBudget | None = None  # evaluate.scope.RunBudget shared by every evaluation (BYO903 max_run_steps)
         self.out_of_steps: dict[int, str] = {}  # id(template) -> the step limit its evaluation ran into
+        self.rereading = False
+        """Set while the engine reads files again to rebuild models for linking (engine `rebuild`): what
+        they report was reported when they were first read, so work done only to report may be skipped."""
 
     # ----- files -----
     def read_text(self, path: Path, display: str) -> str | None:

@@ -94,7 +94,8 @@ class ArmReader:
             yield from self._templates_of_orphans([o for o in orphans if id(o[1]) not in paired], templates)
 
     def _planned(self, path: Path, document: Document, plan: list[Document | None]) -> Iterator[Unit]:
-        report_malformed_expressions(self.run, document.root, document.path)
+        if not self.run.rereading:  # a scan of every string in the file, only to report
+            report_malformed_expressions(self.run, document.root, document.path)
         for parameters in plan:
             yield Unit(document.path, self._builder(path, document, parameters))
 
