@@ -36,6 +36,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "byocni_lint"]
+BIG_TEMPLATE_LIMIT = 20_000_000  # bytes: the big-template row's file size limit
 MIB = 1024 * 1024
 
 
@@ -172,12 +173,20 @@ def corpus(bench: Bench) -> list[Row]:
 
 
 def big_template(bench: Bench) -> list[Row]:
-    path = bench.scratch / "big-template.json"
-    size = write_big_template(path, 19_900_000)  # the default limit is 20,000,000 bytes
+    """ARM takes templates of at most 4 MB, and so does the default `max_file_bytes`: the folder's settings
+    file raises it, so that the row times reading and checking the file, not turning it away."""
+    folder = bench.scratch / "big"
+    folder.mkdir(exist_ok=True)
+    (folder / ".byocni-lint.toml").write_text(f"[rules.BYO903]\nmax_file_bytes = {BIG_TEMPLATE_LIMIT}\n", encoding="utf-8")
+    path = folder / "big-template.json"
+    size = write_big_template(path, BIG_TEMPLATE_LIMIT - 100_000)
     run = timed([*CLI, str(path), "--format", "json", "--fail-on", "never"])
-    summary = json.loads(run.stdout)["summary"]
+    report = json.loads(run.stdout)
+    refused = [f["message"] for f in report["findings"] if f["rule"] in ("BYO900", "BYO903")]
+    if refused:
+        raise LinterFailed(f"the {size / 1e6:.1f} MB template was not linted: {refused[0]}")
     return [Row(f"one {size / 1e6:.1f} MB template", f"{run.wall:.2f} s, {run.peak_mib:.0f} MiB, "
-                f"{summary['findings']} findings")]
+                f"{report['summary']['findings']} findings")]
 
 
 def bicep_tree(bench: Bench) -> list[Row]:
