@@ -3,8 +3,11 @@ errors that point at the offending character."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from arm_eval import UNSET, evaluate
+from byocni_lint.evaluate import expressions
 from byocni_lint.evaluate.expressions import (
     MAX_EXPRESSION_DEPTH,
     Access,
@@ -140,3 +143,51 @@ def test_unknown_parameters_flow_through_access() -> None:
     result = evaluate("[parameters('o').a.b]", {"o": UNSET})
     assert isinstance(result, Unknown)
     assert "no default" in result.reason
+
+
+class _OneLinkAtATime(expressions._Parser):
+    """The accessor chain read as it was first written, one `at` test per kind of link: an oracle for
+    the parser's own loop, which reads each link's token once."""
+
+    def accessors(self, node, depth: int):
+        while True:
+            if self.at("punct", ".") or self.at("punct", ".?") or self.at("punct", "[") or self.at("punct", "?["):
+                depth += 1
+                self.check_depth(depth)
+            if self.at("punct", ".") or self.at("punct", ".?"):
+                safe = self.take("punct")[1] == ".?"
+                node = expressions.Access(node, expressions.Literal(self.take("name")[1]), safe)
+            elif self.at("punct", "[") or self.at("punct", "?["):
+                safe = self.take("punct")[1] == "?["
+                key = self.value(depth + 1)
+                self.take("punct", "]")
+                node = expressions.Access(node, key, safe)
+            else:
+                return node
+
+
+def _parsed_by(parser_class, text: str):
+    try:
+        parser = parser_class(text)
+        node = parser.value(0)
+        parser.take("end")
+        return node
+    except expressions.ExpressionError as error:
+        return ("error", error.message, error.offset)
+
+
+_PIECES = ["parameters('a')", "variables('b')", "reference(x, '2020-01-01', 'Full')", ".", ".?", "[", "?[", "]", "(",
+           ")", ",", "name", "properties", "0", "'s'", "concat", "ns.fn", "true", " ", "'", "-1.5"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=30))
+def test_accessor_chains_parse_as_the_one_link_at_a_time_oracle(pieces) -> None:
+    text = "".join(pieces)
+    assert _parsed_by(expressions._Parser, text) == _parsed_by(_OneLinkAtATime, text)
+
+
+def test_accessor_chain_depth_limit_as_the_oracle() -> None:
+    text = "parameters('a')" + ".x" * (expressions.MAX_EXPRESSION_DEPTH + 1)
+    assert _parsed_by(expressions._Parser, text) == _parsed_by(_OneLinkAtATime, text)
+    assert _parsed_by(expressions._Parser, text)[0] == "error"

@@ -60,6 +60,9 @@ _TOKEN = re.compile(
 )
 
 
+_ACCESSORS = frozenset({".", ".?", "[", "?["})
+
+
 def _tokenize(text: str) -> list[tuple[str, object, int]]:
     tokens = []
     pos = 0
@@ -156,20 +159,20 @@ class _Parser:
 
     def accessors(self, node, depth: int):
         """`.x`, `[i]` and their safe forms; each link counts as a level, since evaluating a chain recurses."""
+        tokens = self.tokens
         while True:
-            if self.at("punct", ".") or self.at("punct", ".?") or self.at("punct", "[") or self.at("punct", "?["):
-                depth += 1
-                self.check_depth(depth)
-            if self.at("punct", ".") or self.at("punct", ".?"):
-                safe = self.take("punct")[1] == ".?"
-                node = Access(node, Literal(self.take("name")[1]), safe)
-            elif self.at("punct", "[") or self.at("punct", "?["):
-                safe = self.take("punct")[1] == "?["
+            kind, link, _ = tokens[self.index]
+            if kind != "punct" or link not in _ACCESSORS:
+                return node
+            depth += 1
+            self.check_depth(depth)
+            self.index += 1
+            if link == "." or link == ".?":
+                node = Access(node, Literal(self.take("name")[1]), link == ".?")
+            else:
                 key = self.value(depth + 1)
                 self.take("punct", "]")
-                node = Access(node, key, safe)
-            else:
-                return node
+                node = Access(node, key, link == "?[")
 
 
 @lru_cache(maxsize=8192)
