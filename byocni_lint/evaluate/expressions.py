@@ -205,17 +205,19 @@ def malformed_expressions(document: object):
     whole document is checked, not just what evaluation happens to touch.
     """
     stack = [document]
+    pop, extend = stack.pop, stack.extend
     while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(value.keys())
-            stack.extend(value.values())
+        value = pop()
+        if isinstance(value, str):  # most values: asked first
+            if value[:1] == "[":
+                text = expression_text(value)
+                if text is not None:
+                    try:
+                        parse_expression(text)
+                    except ExpressionError as error:
+                        yield value, error
+        elif isinstance(value, dict):
+            extend(value)  # the property names: `[format(...)]` may be one
+            extend(value.values())
         elif isinstance(value, list):
-            stack.extend(value)
-        elif isinstance(value, str) and value.startswith("["):
-            text = expression_text(value)
-            if text is not None:
-                try:
-                    parse_expression(text)
-                except ExpressionError as error:
-                    yield value, error
+            extend(value)
