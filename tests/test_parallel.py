@@ -201,16 +201,22 @@ def test_memory_per_template_is_what_linking_keeps_not_the_model(tmp_path: Path)
     assert growth < 80 * 1024, f"{growth / 1024:.0f} KiB per template"
 
 
-def test_no_parsed_file_outlives_the_run(tmp_path: Path) -> None:
-    """Run-wide caches (compiled NSGs, their matches) must keep plain values only: a parse node holds
-    its whole file, which would then live as long as the cache (up to thousands of files)."""
+@pytest.mark.parametrize("files", ["generated", "permissions"])
+def test_no_parsed_file_outlives_the_run(tmp_path: Path, files: str) -> None:
+    """Run-wide caches (compiled NSGs, their matches, RBAC action patterns) must keep plain values only:
+    a parse node holds its whole file, which would then live as long as the cache (up to thousands of
+    files). The permissions fixtures bring custom roles, whose Actions are parse nodes."""
     import gc
 
     from byocni_lint.load.jsonc import Source
 
-    write_templates(tmp_path, 5)
+    if files == "generated":
+        write_templates(tmp_path, 5)
+    else:
+        shutil.copytree(FIXTURES / "permissions", tmp_path, dirs_exist_ok=True)
+    expected = len(list(tmp_path.iterdir()))
     run = _Linter(Options(today=TODAY), keep_models=False).run([str(tmp_path)])
-    assert read_problems(run) == [] and run.files_linted == 5
+    assert read_problems(run) == [] and run.files_linted == expected
     gc.collect()
     assert [o.path for o in gc.get_objects() if isinstance(o, Source) and str(tmp_path) in o.path] == []
 

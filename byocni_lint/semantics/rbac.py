@@ -78,11 +78,13 @@ def any_of(answers: Iterable[bool | None]) -> bool | None:
 
 def action_matches(pattern: str, action: str) -> bool:
     """Whether the Actions/NotActions entry `pattern` covers `action` (wildcards, any case)."""
-    return _pattern_regex(pattern).fullmatch(action) is not None
+    return _pattern_regex(str(pattern)).fullmatch(action) is not None
 
 
 @lru_cache(maxsize=1024)
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    """Cached by the pattern's plain text: a custom role's Actions are parse nodes (str subclasses
+    holding their whole file), which as keys would keep every file with a custom role alive."""
     literal_parts = (re.escape(part) for part in pattern.split("*"))
     return re.compile(".*".join(literal_parts), re.IGNORECASE)
 
