@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from datetime import date
-from ipaddress import ip_address, ip_network
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from byocni_lint.load.jsonc import parse
 from byocni_lint.semantics.apiversion import ApiVersion, at_least, parse_api_version
-from byocni_lint.semantics.cidr import overlapping, overlaps, parse_address, parse_network
+from byocni_lint.semantics.cidr import overlapping, overlaps, parse_address, parse_network, within
 from byocni_lint.semantics.kubernetes import minor_of
 
 RESERVED = [ip_network(text) for text in ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")]
@@ -53,6 +55,27 @@ def test_overlapping_lists_every_reserved_range_hit_in_order() -> None:
     assert overlapping(ip_network("192.0.2.128/25"), RESERVED) == [ip_network("192.0.2.0/24")]
     assert overlapping(ip_network("10.0.0.0/8"), RESERVED) == []
     assert overlapping(ip_network("192.0.3.0/24"), RESERVED) == []
+
+
+def _networks(family: type, max_address: int, prefixes: st.SearchStrategy[int]):
+    return st.builds(lambda address, prefix: family((address, prefix), strict=False),
+                     st.integers(0, max_address), prefixes)
+
+
+# Besides any networks, IPv4 and IPv6 ones on the same small integers (0.0.0.0/24 and ::/120):
+# only the family tells those apart.
+NETWORKS = st.one_of(_networks(IPv4Network, (1 << 32) - 1, st.integers(0, 32)),
+                     _networks(IPv6Network, (1 << 128) - 1, st.integers(0, 128)),
+                     *(_networks(family, 1 << 12, st.integers(20, 32)) for family in (IPv4Network, IPv6Network)))
+
+
+@given(NETWORKS, NETWORKS)
+def test_overlap_and_containment_agree_with_ipaddress(a, b) -> None:
+    """The integer comparisons give ipaddress's own answers, and never across families."""
+    same_family = a.version == b.version
+    assert overlaps(a, b) is (same_family and a.overlaps(b))
+    assert within(a, b) is (same_family and a.subnet_of(b))
+    assert overlapping(a, [b, a]) == ([b] if same_family and a.overlaps(b) else []) + [a]
 
 
 def test_parse_network_tolerates_host_bits_and_whitespace() -> None:

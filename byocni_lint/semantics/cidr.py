@@ -2,7 +2,10 @@
 
 `172.16.0.0/12` is not equal to `172.30.0.0/16` but contains it; the AKS restriction is about
 overlap (use-byo-cni.md: clusters "may not use" those ranges), so every comparison here is
-`ipaddress` overlap within one address family.
+overlap within one address family. Networks are parsed by `ipaddress`; the comparisons themselves
+are on each network's first and last address as integers (`span`), which gives `ipaddress`'s own
+answer (tests/test_semantics_cidr_apiversion.py checks that) at a fraction of its cost: the address
+rules compare every range of every cluster with every reserved range, file after file.
 """
 from __future__ import annotations
 
@@ -39,19 +42,30 @@ def parse_address(text: object) -> Address | None:
         return None
 
 
+Span = tuple[int, int, int]
+"""(address family, first address, last address) of a network, addresses as integers."""
+
+
+def span(network: Network) -> Span:
+    return network.version, int(network.network_address), int(network.broadcast_address)
+
+
+def spans_overlap(a: Span, b: Span) -> bool:
+    """Whether two spans share an address: same family, and neither ends before the other starts."""
+    return a[0] == b[0] and a[1] <= b[2] and b[1] <= a[2]
+
+
 def overlaps(a: Network, b: Network) -> bool:
-    return a.version == b.version and a.overlaps(b)
+    return spans_overlap(span(a), span(b))
 
 
 def overlapping(network: Network, candidates: list[Network]) -> list[Network]:
     """Every candidate sharing an address with `network`, in the order given."""
-    return [candidate for candidate in candidates if overlaps(network, candidate)]
+    mine = span(network)
+    return [candidate for candidate in candidates if spans_overlap(mine, span(candidate))]
 
 
 def within(inner: Network, outer: Network) -> bool:
     """Whether every address of `inner` lies in `outer` (never across address families)."""
-    if isinstance(inner, IPv4Network) and isinstance(outer, IPv4Network):
-        return inner.subnet_of(outer)
-    if isinstance(inner, IPv6Network) and isinstance(outer, IPv6Network):
-        return inner.subnet_of(outer)
-    return False
+    (family, first, last), (outer_family, outer_first, outer_last) = span(inner), span(outer)
+    return family == outer_family and outer_first <= first and last <= outer_last
