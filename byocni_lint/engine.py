@@ -102,6 +102,7 @@ class _Linter:
             checks[rule.spec.id] = rule.check
         self.checks = {rule_id: fn for rule_id, fn in checks.items()
                        if rule_id in self.rulebook and selected(rule_id, options)}
+        self.prepared: dict = {}  # CheckContext.prepared: rule params parsed once per run
         self.findings: dict[tuple, Finding] = {}
         self.unresolved: dict[tuple, tuple[Finding, set[str]]] = {}
         self.internal_errors: list[str] = []
@@ -363,7 +364,7 @@ class _Linter:
 
         for rule_id, check_function in self.checks.items():
             context = CheckContext(self.rulebook[rule_id], self.options.today, model.format,
-                                   limits=self.rulebook["BYO903"].params)
+                                   limits=self.rulebook["BYO903"].params, run_cache=self.prepared)
             self.attempt(display, rule_id, check_function, model, context)
             for finding in context.findings:
                 if report_only is None or normpath(finding.location.path) in report_only:

@@ -64,3 +64,29 @@ def test_the_cli_exits_2_with_one_line_for_a_bad_rule_parameter(tmp_path: Path, 
         f"byocni-lint: error: {rules / 'BYO011.yaml'}: params.calendar[0].end_of_life: 'soon' is not a YYYY-MM-DD date"]
     assert "internal error" not in result.output
     assert cli(FIXTURES / "seed" / "azuredeploy.json").returncode == 0  # the shipped rules are fine
+
+
+def test_a_rules_params_are_parsed_once_per_run_and_each_run_reads_its_own(tmp_path: Path, monkeypatch) -> None:
+    """CheckContext.prepared: the reserved ranges are parsed once for all files of a run, not once per
+    model, and a second run with other params (`rule_params`, as from pyproject) parses those."""
+    from byocni_lint.bench import write_templates
+    from byocni_lint.checks import addresses
+    from byocni_lint.engine import Options, lint_paths
+    from helpers import TODAY, of
+
+    builds: list[list[str]] = []
+    parse = addresses._reserved
+
+    def counted(params: dict):
+        builds.append(list(params["reserved_ranges"]))
+        return parse(params)
+
+    monkeypatch.setattr(addresses, "_reserved", counted)
+    write_templates(tmp_path, 4)
+    default = lint_paths([str(tmp_path)], Options(today=TODAY, select=("BYO003",)))
+    everything = lint_paths([str(tmp_path)], Options(today=TODAY, select=("BYO003",),
+                                                      rule_params={"BYO003": {"reserved_ranges": ["0.0.0.0/0"]}}))
+    assert default.files_linted == everything.files_linted == 4
+    assert builds == [load_rulebook()["BYO003"].params["reserved_ranges"], ["0.0.0.0/0"]]
+    assert len(of(everything.findings, "BYO003")) > len(of(default.findings, "BYO003"))
+    assert all("0.0.0.0/0" in finding.message for finding in of(everything.findings, "BYO003"))

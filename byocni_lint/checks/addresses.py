@@ -35,10 +35,15 @@ def _cluster_vnets(cluster: Cluster) -> list[VirtualNetwork]:
     return list(vnets.values())
 
 
+def _reserved(params: dict) -> tuple[list[Network], str]:
+    """The reserved ranges, and how messages list them."""
+    reserved = [network for network in map(parse_network, params["reserved_ranges"]) if network is not None]
+    return reserved, and_list(reserved)
+
+
 @check("BYO003")
 def reserved_address_range(model: Model, ctx: CheckContext) -> None:
-    reserved = [network for network in map(parse_network, ctx.params["reserved_ranges"]) if network is not None]
-    listing = and_list(reserved)
+    reserved, listing = ctx.prepared(_reserved)
     for cluster in model.clusters:
         candidates = [(ctx.spell(SERVICE_CIDR), f, cluster) for f in cluster.service_cidr_fields()] + \
                      [(ctx.spell(POD_CIDR), f, cluster) for f in cluster.pod_cidr_fields() if cluster.uses_pod_cidr]

@@ -6,9 +6,10 @@ set (parameter default or parameters file), "if deployed" for resources behind a
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from byocni_lint.findings import Finding, Location, Severity
 from byocni_lint.model import Field, Resource
@@ -17,6 +18,7 @@ from byocni_lint.rulebook import RuleSpec
 
 UNRESOLVED = "BYO901"
 R = TypeVar("R", bound=Resource)
+T = TypeVar("T")
 
 
 def reported(resource: R, *context: object) -> R:
@@ -59,10 +61,23 @@ class CheckContext:
     format: str = "arm"  # how the model's source spells settings (model/spellings.py)
     findings: list[Finding] = field(default_factory=list)
     limits: dict = field(default_factory=dict)  # BYO903's params: the work bounds every check shares
+    run_cache: dict[tuple[str, Callable], Any] = field(default_factory=dict)
+    """What `prepared` worked out, shared by every context of one run (one rulebook: a rule's params
+    are the same for every model)."""
 
     @property
     def params(self) -> dict:
         return self.spec.params
+
+    def prepared(self, build: Callable[[dict], T]) -> T:
+        """`build(params)`, worked out once per run and rule rather than once per model: the rule's
+        params parsed into what the check compares with (networks, flows, a sorted calendar), which
+        otherwise costs each of thousands of files as much as checking it. `build` must depend on
+        the params alone; what it returns is shared, so the check must not change it."""
+        key = (self.spec.id, build)
+        if key not in self.run_cache:
+            self.run_cache[key] = build(self.params)
+        return self.run_cache[key]
 
     def spell(self, property_path: str) -> str:
         """A setting as the user's format spells it: `podCidr`, `network_profile.pod_cidr`, `--pod-cidr`."""

@@ -417,10 +417,13 @@ def _port_ranges(value: object) -> tuple[nsg.PortRange, ...]:
     return tuple(ranges)
 
 
+def _node_flow_params(params: dict) -> tuple[Severity, list[_ExtraFlow]]:
+    return Severity.parse(str(params["pod_flow_severity"])), [_ExtraFlow.parse(item) for item in params["extra_flows"]]
+
+
 @check("BYO005")
 def nsg_blocks_node_traffic(model: Model, ctx: CheckContext) -> None:
-    pod_severity = Severity.parse(str(ctx.params["pod_flow_severity"]))
-    extra_flows = [_ExtraFlow.parse(item) for item in ctx.params["extra_flows"]]
+    pod_severity, extra_flows = ctx.prepared(_node_flow_params)
     for cluster, subnets in _byocni_clusters(model, ctx):
         pods = tuple(n for n in (parse_network(f.value) for f in cluster.pod_cidr_fields() if f.known) if n)
         for subnet in subnets:
@@ -473,9 +476,13 @@ def _check_pod_flows(ctx: CheckContext, cluster: Cluster, subnet: Subnet, group:
 
 # --- BYO007 ---------------------------------------------------------------------------------------
 
+def _outbound_params(params: dict) -> list[tuple[str, tuple[nsg.PortRange, ...]]]:
+    return [_flow_parameter(item) for item in params["required_outbound"]]
+
+
 @check("BYO007")
 def no_outbound_connectivity(model: Model, ctx: CheckContext) -> None:
-    required = [_flow_parameter(item) for item in ctx.params["required_outbound"]]
+    required = ctx.prepared(_outbound_params)
     for cluster, subnets in _byocni_clusters(model, ctx):
         outbound = cluster.outbound_type
         kind = "loadbalancer"

@@ -13,11 +13,15 @@ def _lower(field: Field | None) -> str | None:
     return field.value.lower() if field is not None and isinstance(field.value, str) else None
 
 
+def _incompatible(params: dict) -> tuple[set[str], ...]:
+    """Network policies, dataplanes and plugin modes named in the params, lower case."""
+    return tuple({name.lower() for name in params[key]}
+                 for key in ("incompatible_policies", "incompatible_dataplanes", "warn_plugin_modes"))
+
+
 @check("BYO008")
 def byocni_incompatible_setting(model: Model, ctx: CheckContext) -> None:
-    policies = {p.lower() for p in ctx.params["incompatible_policies"]}
-    dataplanes = {d.lower() for d in ctx.params["incompatible_dataplanes"]}
-    warn_modes = {m.lower() for m in ctx.params["warn_plugin_modes"]}
+    policies, dataplanes, warn_modes = ctx.prepared(_incompatible)
     for cluster in (c for c in model.clusters if c.is_byocni):
         none = f"{ctx.spell(NETWORK_PLUGIN)} 'none'"
         for setting, banned, severity in (

@@ -8,14 +8,17 @@ from byocni_lint.checks import check
 from byocni_lint.checks.context import CheckContext
 from byocni_lint.model import Model
 from byocni_lint.model.spellings import NETWORK_PLUGIN
-from byocni_lint.semantics.apiversion import api_version_param, at_least, parse_api_version
+from byocni_lint.semantics.apiversion import ApiVersion, api_version_param, at_least, parse_api_version
 from byocni_lint.semantics.kubernetes import minor_of
+
+
+def _minimums(params: dict) -> tuple[ApiVersion, ApiVersion]:
+    return api_version_param(params["min_stable"]), api_version_param(params["min_preview"])
 
 
 @check("BYO001")
 def api_version_too_old(model: Model, ctx: CheckContext) -> None:
-    min_stable = api_version_param(ctx.params["min_stable"])
-    min_preview = api_version_param(ctx.params["min_preview"])
+    min_stable, min_preview = ctx.prepared(_minimums)
     for cluster in model.clusters:
         _provider_too_old(cluster, ctx)
         api = cluster.api_version
@@ -76,9 +79,14 @@ def _cli_version(text: str) -> tuple[int, ...] | None:
     return tuple(int(part) for part in digits) + (0,) * (3 - len(digits)) if len(digits) == len(parts) else None
 
 
+def _calendar(params: dict) -> list[tuple[tuple[int, int], dict]]:
+    """The release calendar's rows by minor, oldest first."""
+    return sorted(((_calendar_minor(entry), entry) for entry in params["calendar"]), key=lambda item: item[0])
+
+
 @check("BYO011")
 def kubernetes_version_unsupported(model: Model, ctx: CheckContext) -> None:
-    calendar = sorted(((_calendar_minor(entry), entry) for entry in ctx.params["calendar"]), key=lambda item: item[0])
+    calendar = ctx.prepared(_calendar)
     oldest = calendar[0][0] if calendar else None
     for cluster in model.clusters:
         version = cluster.kubernetes_version
