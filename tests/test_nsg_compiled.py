@@ -139,3 +139,18 @@ def test_the_shared_cache_stays_bounded(monkeypatch):
     for count in range(1, 8):
         compile_rules((*_port_rules(count), *default_rules()), SMALL_VNET).evaluate(traffic)
     assert 0 < len(nsg._SHARED) <= 3
+
+
+@given(flows, flows)
+def test_flows_and_tags_hash_once_and_as_their_fields(first, second):
+    """Traffic and Tags keep their hash (they key the verdict and compiled-rules caches): equal objects
+    hash alike before and after either was hashed, find each other as keys, and stay frozen."""
+    copy = Traffic(first.sources, first.destinations, first.protocol, first.ports, first.direction,
+                   first.source_ports)
+    assert hash(first) == hash(copy) == hash(first)
+    assert {first: 1}.get(second) == (1 if first == second else None)
+    tags, other = nsg.Tags(first.sources), nsg.Tags(second.sources)
+    assert hash(tags) == hash(nsg.Tags(tuple(first.sources)))
+    assert {tags: 1}.get(other) == (1 if first.sources == second.sources else None)
+    with pytest.raises(AttributeError):
+        first.protocol = "Udp"  # type: ignore[misc]
