@@ -8,7 +8,10 @@ shapes in aks-facts 7.6: `reference(<cluster>, <api>, 'Full').identity.principal
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from byocni_lint.model.ids import id_segments
 from byocni_lint.model.values import Unknown
 from byocni_lint.semantics.principals import (ClusterIdentity, IdentityKind, align_placeholders,
                                               names_cluster_identity, same_resource)
@@ -145,6 +148,27 @@ class TestSameValue:
 def test_same_resource(first, second, same) -> None:
     assert same_resource(first, second) is same
     assert same_resource(second, first) is same
+
+
+def _same_resource_via_aligned_ids(first: str, second: str) -> bool | None:
+    """same_resource as first written: the aligned IDs joined, then split and folded again."""
+    first_parts, second_parts = ([part.casefold() for part in id_segments(value)]
+                                 for value in align_placeholders(first, second))
+    if len(first_parts) != len(second_parts):
+        return False
+    if any(a != b and "{unknown}" not in (a, b) for a, b in zip(first_parts, second_parts)):
+        return False
+    return None if "{unknown}" in first_parts else True
+
+
+_SEGMENTS = st.sampled_from(["subscriptions", "{subscriptionid}", "0000", "resourceGroups", "resourcegroups", "rg",
+                             "{resourcegroupname}", "{unknown}", "providers", "Straße", "STRASSE", " x ", ""])
+_IDS = st.lists(_SEGMENTS | st.text(max_size=4), max_size=6).map(lambda parts: "/" + "/".join(parts))
+
+
+@given(_IDS, _IDS)
+def test_same_resource_compares_the_aligned_segments_it_folds_once(first: str, second: str) -> None:
+    assert same_resource(first, second) is _same_resource_via_aligned_ids(first, second)
 
 
 def test_align_placeholders_marks_only_the_segments_that_differ() -> None:

@@ -111,7 +111,7 @@ def _kind_answer(actual: IdentityKind, linked: IdentityKind) -> bool | None:
 def same_resource(first: str, second: str) -> bool | None:
     """Whether two normalised resource IDs name one resource; None when a deployment placeholder
     (`{subscriptionid}`, `{resourcegroupname}`) stands where the other ID has a different value."""
-    first_parts, second_parts = (_folded(value) for value in align_placeholders(first, second))
+    first_parts, second_parts = _aligned(first, second)
     if len(first_parts) != len(second_parts):
         return False
     if any(a != b and UNKNOWN_SEGMENT not in (a, b) for a, b in zip(first_parts, second_parts)):
@@ -126,11 +126,18 @@ def align_placeholders(first: str, second: str) -> tuple[str, str]:
     so equal placeholders are equal values. A placeholder facing a concrete name (from a parameters
     file) may or may not be that name: rbac.scope_covers must answer "unknown" there, not "different".
     """
+    first_parts, second_parts = _aligned(first, second)
+    return "/" + "/".join(first_parts), "/" + "/".join(second_parts)
+
+
+def _aligned(first: str, second: str) -> tuple[list[str], list[str]]:
+    """The folded segments of both IDs, placeholders aligned: what same_resource compares, without
+    joining them into IDs only to split and fold those again."""
     first_parts, second_parts = _folded(first), _folded(second)
     for index, (a, b) in enumerate(zip(first_parts, second_parts)):
         if a != b and ("{" in a or "{" in b):
             first_parts[index] = second_parts[index] = UNKNOWN_SEGMENT
-    return "/" + "/".join(first_parts), "/" + "/".join(second_parts)
+    return first_parts, second_parts
 
 
 def _folded(resource_id: str) -> list[str]:
