@@ -6,9 +6,9 @@ import sys
 
 INTERRUPTED = "byocni-lint: interrupted\n"
 GC_THRESHOLDS = (20_000, 20, 100)
-"""The cyclic collector's thresholds for a CLI run (cli.py says why). Set before the first import too:
-start-up allocates only objects that live until exit, and the default thresholds spent 5-8 ms of a
-cold start collecting them for nothing."""
+"""The cyclic collector's thresholds while the CLI starts: start-up allocates only objects that live
+until exit, and the default thresholds spent 5-8 ms of a cold start collecting them for nothing. Once
+they are frozen, the run itself uses cli.RUN_GC_THRESHOLDS."""
 
 
 def main() -> None:
