@@ -6,7 +6,7 @@ small object is what lets a front end stay ignorant of the engine, and the engin
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from byocni_lint.findings import Finding, Location
 from byocni_lint.load.files import FileProblem, decode_text, read_bytes, resolved
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from byocni_lint.suppress import Suppressions
 
 UNRESOLVED = "BYO901"
+_State = TypeVar("_State")
 
 
 class Run:
@@ -40,11 +41,28 @@ class Run:
         self.rereading = False
         """Set while the engine reads files again to rebuild models for linking (engine `rebuild`): what
         they report was reported when they were first read, so work done only to report may be skipped."""
+        self._real_paths: dict[Path, Path] = {}
+        self._kept: dict[str, object] = {}
+
+    def real_path(self, path: Path) -> Path:
+        """`load.files.resolved(path)`, once per path in the run: each resolve is system calls per component,
+        and a file is met again and again (discovery, pairing, reading, rebuilding for linking)."""
+        real = self._real_paths.get(path)
+        if real is None:
+            real = self._real_paths[path] = resolved(path)
+        return real
+
+    def kept(self, name: str, build: Callable[[], _State]) -> _State:
+        """A front end's state for the whole run (folder listings), built on first use: the engine makes
+        a new reader each time it reads a group of files, and again when it rebuilds one for linking."""
+        if name not in self._kept:
+            self._kept[name] = build()
+        return self._kept[name]  # type: ignore[return-value]
 
     # ----- files -----
     def read_text(self, path: Path, display: str) -> str | None:
         """The file's text, or None after reporting why it cannot be linted (BYO900/BYO903)."""
-        self.files_read.add(resolved(path))
+        self.files_read.add(self.real_path(path))
         try:
             data = read_bytes(path, int(self.limits["max_file_bytes"]))
         except FileProblem as problem:

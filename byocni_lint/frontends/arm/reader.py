@@ -13,7 +13,7 @@ from byocni_lint.frontends.arm.documents import ARM_PARAMETERS, ARM_TEMPLATE, Do
 from byocni_lint.frontends.arm.evaluation import report_malformed_expressions
 from byocni_lint.frontends.arm.pairing import FolderIndex, parameter_files_for, template_for_parameters
 from byocni_lint.frontends.run import Run
-from byocni_lint.load.files import FileProblem, is_file, resolve_within, resolved
+from byocni_lint.load.files import FileProblem, is_file, resolve_within
 
 
 class ArmReader:
@@ -24,16 +24,12 @@ class ArmReader:
         self.documents: dict[tuple[Path, str], Document | None] = {}
         """By file and by the path findings show for it: a file is always shown as the reading that met it
         names it, whichever reading came first (a linked template is also a named file)."""
-        self.folders = FolderIndex()
+        self.folders = run.kept("arm folders", FolderIndex)
         self.named: dict[Path, ClaimedFile] = {}
-        self._keys: dict[Path, Path] = {}
 
     def key(self, path: Path) -> Path:
-        """The file's identity in this run, resolved once per path (each resolve costs system calls)."""
-        key = self._keys.get(path)
-        if key is None:
-            key = self._keys[path] = resolved(path)
-        return key
+        """The file's identity in this run (its real path)."""
+        return self.run.real_path(path)
 
     def document(self, path: Path, display: str, explicit: bool) -> Document | None:
         key = self.key(path), display
