@@ -294,18 +294,10 @@ class _Parser:
                     if node.scalar_spans is NO_SPANS:
                         node.scalar_spans = {}
                     node.scalar_spans[name if names is not None else len(node)] = (pos - length, pos)
-                if names is not None:
-                    node[name] = member  # type: ignore[index]
-                    match = next_member
-                elif node is not None:
-                    node.append(member)  # type: ignore[union-attr]
-                    match = next_element
-                else:
-                    return member, pos
-                continue
-            member.source = source
-            member.start = start
-            member.end = pos
+            if kind < _TRUE:  # a string or a number: a node that keeps where it was written
+                member.source = source
+                member.start = start
+                member.end = pos
             if names is not None:
                 node[name] = member  # type: ignore[index]
                 match = next_member
