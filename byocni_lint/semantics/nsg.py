@@ -64,6 +64,8 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 
+from byocni_lint.semantics.cidr import span
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 PortRange = tuple[int, int]
 Spans = tuple[tuple[int, int], ...]
@@ -674,10 +676,11 @@ def _address_spans(networks: Iterable[Network]) -> Spans:
 
 
 def _network_span(network: Network) -> tuple[int, int]:
-    """Where a network lies on the number line. Not cached: two int() of addresses cost less than
-    hashing the network for a cache lookup (and `broadcast_address` is cached on the network)."""
-    offset = _V6_BASE if network.version == 6 else 0
-    return int(network.network_address) + offset, int(network.broadcast_address) + offset
+    """Where a network lies on the number line (cidr.span, IPv6 moved past IPv4). Not cached: two int()
+    of addresses cost less than hashing the network for a cache lookup."""
+    family, first, last = span(network)
+    offset = _V6_BASE if family == 6 else 0
+    return first + offset, last + offset
 
 
 @lru_cache(maxsize=4096)
