@@ -70,7 +70,7 @@ def _offer(path: Path, display: str, explicit: bool, frontends: list[FrontEnd], 
     for front in frontends:
         kind = front.claim(candidate, explicit)
         if kind is not None:
-            result.claimed.setdefault(front.name, []).append(ClaimedFile(path, display, explicit, kind))
+            result.claimed.setdefault(front.name, []).append(ClaimedFile(path, display, explicit, kind, key))
             return
     if explicit:
         result.unsupported.append(display)

@@ -211,6 +211,7 @@ class _Linter:
         from byocni_lint.model.link import Declarations
 
         groups: Counter[str | None] = Counter()
+        run.know_real_paths(files)
         known = {group_of(front, claimed.display) for claimed in files}
         done = 0
         for unit in self._units(front, files, run):

@@ -30,6 +30,7 @@ class ClaimedFile(NamedTuple):
     display: str  # as the user named it (or as found under a folder they named)
     explicit: bool  # named on the command line: problems are reported, never skipped
     kind: str  # label for the summary, e.g. "ARM template", "Bicep file"
+    real: Path | None = None  # its real path, when discovery resolved it (Run.real_path starts from these)
 
 
 @dataclass

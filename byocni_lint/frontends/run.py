@@ -6,12 +6,13 @@ small object is what lets a front end stay ignorant of the engine, and the engin
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
 from byocni_lint.findings import Finding, Location
 from byocni_lint.load.files import FileProblem, decode_text, read_bytes, resolved
 
 if TYPE_CHECKING:
+    from byocni_lint.frontends import ClaimedFile
     from byocni_lint.evaluate.scope import RunBudget
     from byocni_lint.model import Model
     from byocni_lint.rulebook import RuleSpec
@@ -51,6 +52,10 @@ class Run:
         if real is None:
             real = self._real_paths[path] = resolved(path)
         return real
+
+    def know_real_paths(self, files: Iterable[ClaimedFile]) -> None:
+        """The real paths discovery worked out already (`ClaimedFile.real`), so none is resolved twice."""
+        self._real_paths.update((claimed.path, claimed.real) for claimed in files if claimed.real is not None)
 
     def kept(self, name: str, build: Callable[[], _State]) -> _State:
         """A front end's state for the whole run (folder listings), built on first use: the engine makes

@@ -24,22 +24,16 @@ from byocni_lint.model.values import Unknown
 _MAX_MODULE_DEPTH = 16
 
 
-def _key(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError, ValueError):
-        return path.absolute()
-
-
 class BicepReader:
     def __init__(self, run: Run) -> None:
         self.run = run
         self._texts: dict[Path, str | None] = {}
         self._trees: dict[Path, tuple[str, Parsed]] = {}
         self._reading: list[Path] = []
+        self._key = run.real_path  # a file's identity: its real path
 
     def text(self, path: Path, display: str) -> str | None:
-        key = _key(path)
+        key = self._key(path)
         if key not in self._texts:
             self._texts[key] = self.run.read_text(path, display)
         return self._texts[key]
@@ -49,14 +43,14 @@ class BicepReader:
 
     # ----- units -----
     def units(self, files: list[ClaimedFile]) -> Iterator[Unit]:
-        templates = {_key(f.path): f for f in files if f.kind == BICEP_KIND}
-        parameter_files = {_key(f.path): f for f in files if f.kind == PARAMETERS_KIND}
+        templates = {self._key(f.path): f for f in files if f.kind == BICEP_KIND}
+        parameter_files = {self._key(f.path): f for f in files if f.kind == PARAMETERS_KIND}
         paired: dict[Path, list[tuple[Path, str]]] = {}
         for claimed in parameter_files.values():
             target = self._using(claimed.path, claimed.display)
             if target is None:
                 continue
-            target_key = _key(target)
+            target_key = self._key(target)
             if not target.is_file():
                 self._missing_using(claimed, target)
                 continue
@@ -94,7 +88,7 @@ class BicepReader:
             if name.lower().endswith(".bicepparam"):
                 path = claimed.path.parent / name
                 target = self._using(path, _beside(claimed.display, claimed.path, path))
-                if target is not None and _key(target) == _key(claimed.path):
+                if target is not None and self._key(target) == self._key(claimed.path):
                     found.append((path, _beside(claimed.display, claimed.path, path)))
         return found
 
@@ -165,7 +159,7 @@ class BicepReader:
     def _parsed(self, path: Path, text: str) -> Parsed:
         """One syntax tree per file: a module called from several files (or twice from one) is parsed
         once; the tree is only read, never changed, by translation. Bicep files are few in a run."""
-        key = _key(path)
+        key = self._key(path)
         held = self._trees.get(key)
         if held is None or held[0] is not text:
             held = self._trees[key] = (text, Parsed(text))
@@ -175,7 +169,7 @@ class BicepReader:
     def _module(self, path: Path, display: str, relative: str, outer: Translator) -> JDict | None:
         target = path.parent / relative
         target_display = _beside(display, path, target)
-        key = _key(target)
+        key = self._key(target)
         if key in self._reading or len(self._reading) >= _MAX_MODULE_DEPTH:
             return None
         if not target.is_file():
