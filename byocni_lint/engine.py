@@ -297,15 +297,12 @@ class _Linter:
         run.rereading = True
         try:
             for (index, group), wanted in positions.items():
-                last = max(wanted)
                 for position, unit in enumerate(self._units(fronts[index], self.groups[(index, group)], run)):
                     if position in wanted:
                         model = self.attempt(unit.display, "evaluation", unit.build)
                         if model is not None:
                             model.format = unit.format
                             models[(index, group, position)] = model
-                    if position == last:
-                        break  # units come one at a time: the files after the last one wanted stay unread
         finally:
             run.rereading = False
         return models
