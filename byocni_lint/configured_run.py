@@ -11,9 +11,8 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-import click
-
 from byocni_lint.config import ConfigError, Settings, find_settings_file, load_settings
+from byocni_lint.usage import UsageError
 
 
 def lint_with_settings(paths: list[str], options, fail_on: str | None, report: dict, keep_models: bool = False,
@@ -26,10 +25,10 @@ def lint_with_settings(paths: list[str], options, fail_on: str | None, report: d
     try:
         groups = _groups(paths, report, rulebook)
     except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise UsageError(str(exc)) from None
     if report["show_settings"]:
         shown = [{"paths": group_paths, **settings.as_dict()} for settings, group_paths in groups]
-        click.echo(json.dumps(shown[0] if len(shown) == 1 else shown, indent=2))
+        print(json.dumps(shown[0] if len(shown) == 1 else shown, indent=2))
         return None, None
     runs = []
     for settings, group_paths in groups:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-import click
+from byocni_lint.usage import bad_value
 
 
 @contextmanager
@@ -19,12 +19,12 @@ def stdin_as_file(paths: list[str], name: str | None):
     """(paths to lint, finding -> finding) with `-` replaced by a temporary copy of standard input."""
     if "-" not in paths:
         if name:
-            raise click.BadParameter("only with the path '-' (standard input)", param_hint="--stdin-filename")
+            raise bad_value("--stdin-filename", "only with the path '-' (standard input)")
         yield paths, lambda finding: finding
         return
     if not name:
-        raise click.BadParameter("reading standard input ('-') needs --stdin-filename NAME, so that its format "
-                                 "is known and findings name the file", param_hint="--stdin-filename")
+        raise bad_value("--stdin-filename", "reading standard input ('-') needs --stdin-filename NAME, so that its "
+                        "format is known and findings name the file")
     import tempfile  # only a run on standard input pays for it
 
     text = sys.stdin.read()

@@ -2,7 +2,7 @@
 
 Most tests run the real command in a subprocess (`python -m byocni_lint`), so the entry point,
 argument parsing and process exit code are what is tested. Internal failures are provoked in-process
-with click's CliRunner, where the engine can be made to raise.
+with run_cli.invoke, where the engine can be made to raise.
 """
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from byocni_lint import __version__
 from byocni_lint.rulebook import load_rulebook
+from run_cli import invoke
 
 REPO = Path(__file__).resolve().parents[1]
 FOUNDATION = REPO / "fixtures" / "foundation"
@@ -139,10 +139,9 @@ def _boom(*args, **kwargs):
 
 def test_internal_failure_exits_2_with_one_line_and_no_traceback(monkeypatch) -> None:
     from byocni_lint import engine
-    from byocni_lint.cli import cli as command
 
     monkeypatch.setattr(engine, "lint_paths", _boom)
-    result = CliRunner().invoke(command, [str(CLEAN), "--today", "2026-11-28"])
+    result = invoke([str(CLEAN), "--today", "2026-11-28"])
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
@@ -152,10 +151,9 @@ def test_internal_failure_exits_2_with_one_line_and_no_traceback(monkeypatch) ->
 
 def test_internal_failure_with_debug_shows_the_traceback(monkeypatch) -> None:
     from byocni_lint import engine
-    from byocni_lint.cli import cli as command
 
     monkeypatch.setattr(engine, "lint_paths", _boom)
-    result = CliRunner().invoke(command, [str(CLEAN), "--debug", "--today", "2026-11-28"])
+    result = invoke([str(CLEAN), "--debug", "--today", "2026-11-28"])
     assert result.exit_code == 2
     assert "Traceback (most recent call last)" in result.stderr
     assert result.stderr.rstrip().splitlines()[-1] == "byocni-lint: internal error: RuntimeError: engine exploded"
@@ -164,7 +162,6 @@ def test_internal_failure_with_debug_shows_the_traceback(monkeypatch) -> None:
 def test_a_check_that_raises_exits_2_not_1(monkeypatch) -> None:
     """An exception must never look like a finding: CI has to tell a crash from a violation."""
     from byocni_lint import checks
-    from byocni_lint.cli import cli as command
 
     checks.registered_checks()  # make sure the real checks are registered before replacing one
 
@@ -172,7 +169,7 @@ def test_a_check_that_raises_exits_2_not_1(monkeypatch) -> None:
         raise KeyError("networkProfile")
 
     monkeypatch.setitem(checks._CHECKS, "BYO003", broken)
-    result = CliRunner().invoke(command, [str(ERROR), "--today", "2026-11-28"])
+    result = invoke([str(ERROR), "--today", "2026-11-28"])
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         f"byocni-lint: internal error: {ERROR}: BYO003 failed: KeyError: 'networkProfile' "

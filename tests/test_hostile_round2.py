@@ -291,7 +291,7 @@ def test_ctrl_c_while_starting_up_is_one_line_and_exit_130() -> None:
         "import sys\n"
         "class Interrupt:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name == 'click':\n"
+        "        if name == 'argparse':\n"
         "            raise KeyboardInterrupt\n"
         "sys.meta_path.insert(0, Interrupt())\n"
         "sys.argv = ['byocni-lint', '.']\n"

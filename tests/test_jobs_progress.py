@@ -9,17 +9,16 @@ import io
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from byocni_lint import progress
 from byocni_lint.bench import write_templates
-from byocni_lint.cli import cli as command
 from byocni_lint.discover import discover
 from byocni_lint.engine import Options, _Linter
 from byocni_lint.frontends import frontends
 from byocni_lint.frontends.arm.documents import ARM_TEMPLATE
 from byocni_lint.frontends.arm.reader import ArmReader
 from byocni_lint.frontends.run import Run
+from run_cli import invoke
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -74,5 +73,5 @@ def test_progress_appears_after_a_second_and_is_erased():
 
 
 def test_cli_writes_no_progress_when_stderr_is_not_a_terminal(generated):
-    result = CliRunner().invoke(command, [str(generated), "--fail-on", "never"])
+    result = invoke([str(generated), "--fail-on", "never"])
     assert result.exit_code == 0 and "linting:" not in result.stderr and "linting:" not in result.stdout

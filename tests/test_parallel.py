@@ -14,14 +14,13 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from byocni_lint import parallel
 from byocni_lint.bench import write_templates
-from byocni_lint.cli import cli as command
 from byocni_lint.engine import Options, _Linter
 from byocni_lint.model.link import Declarations, needed
 from helpers import FIXTURES, REPO, TODAY, of, read_problems
+from run_cli import invoke
 
 CORPUS = REPO.parent / "shared" / "corpus"
 FORMATS = ("text", "json", "sarif")
@@ -44,7 +43,7 @@ def pool_started(monkeypatch) -> list[int]:
 
 
 def _report(*args: str) -> str:
-    result = CliRunner().invoke(command, [*args, "--today", TODAY.isoformat(), "--fail-on", "never"])
+    result = invoke([*args, "--today", TODAY.isoformat(), "--fail-on", "never"])
     assert result.exit_code == 0, result.output
     return result.stdout
 

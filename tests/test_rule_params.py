@@ -48,9 +48,8 @@ def test_a_bad_parameter_in_a_rule_file_is_one_error_naming_file_and_key(tmp_pat
 
 
 def test_the_cli_exits_2_with_one_line_for_a_bad_rule_parameter(tmp_path: Path, monkeypatch) -> None:
-    from click.testing import CliRunner
-
-    from byocni_lint import cli as cli_module, rulebook
+    from byocni_lint import rulebook
+    from run_cli import invoke
 
     rules = tmp_path / "rules"
     shutil.copytree(rules_dir(), rules)
@@ -58,7 +57,7 @@ def test_the_cli_exits_2_with_one_line_for_a_bad_rule_parameter(tmp_path: Path, 
     raw["params"]["calendar"][0]["end_of_life"] = "soon"
     (rules / "BYO011.yaml").write_text(yaml.safe_dump(raw))
     monkeypatch.setattr(rulebook, "rules_dir", lambda: rules)
-    result = CliRunner().invoke(cli_module.cli, [str(FIXTURES / "seed" / "azuredeploy.json")])
+    result = invoke([str(FIXTURES / "seed" / "azuredeploy.json")])
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
         f"byocni-lint: error: {rules / 'BYO011.yaml'}: params.calendar[0].end_of_life: 'soon' is not a YYYY-MM-DD date"]

@@ -289,12 +289,9 @@ def test_sarif_of_a_failing_run_is_valid(assert_valid_sarif) -> None:
 
 
 def test_the_cli_exits_non_zero_on_the_error() -> None:
-    from click.testing import CliRunner
+    from run_cli import invoke
 
-    from byocni_lint.cli import cli
-
-    result = CliRunner().invoke(cli, [str(FIXTURES / "reader_only.json"), "--today", "2026-11-28",
-                                       "--select", "BYO006"])
+    result = invoke([FIXTURES / "reader_only.json", "--today", "2026-11-28", "--select", "BYO006"])
     assert result.exit_code != 0 and "BYO006" in result.output
 
 

@@ -109,7 +109,7 @@ def finding_fingerprint(finding: Finding, base_dir: Path) -> str:
 
 
 def render(fmt: str, result: RunResult, *, base_dir: Path, **options) -> str:
-    """The whole report in `fmt`, without a trailing newline (`click.echo` adds one).
+    """The whole report in `fmt`, without a trailing newline (the CLI adds one).
 
     `options` are the format's own (`color` for text, `automation_id` for SARIF); machine-read formats
     are never coloured.

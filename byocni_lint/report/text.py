@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
-
 from byocni_lint.findings import Finding, Severity
 from byocni_lint.report import RunResult, display_path, printable
 
-_SEVERITY_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "blue"}
+BOLD = 1
+_SEVERITY_COLOURS = {Severity.ERROR: 31, Severity.WARNING: 33, Severity.NOTE: 34}  # ANSI red, yellow, blue
 
 
 def render(result: RunResult, *, base_dir: Path, color: bool = False, show_fixes: bool = False,
@@ -31,8 +30,8 @@ def _finding_line(finding: Finding, base_dir: Path, color: bool, show_fixes: boo
     rule = finding.rule_id
     tag = f"[{finding.severity.label}]"
     if color:
-        rule = click.style(rule, bold=True)
-        tag = click.style(tag, fg=_SEVERITY_COLOURS[finding.severity])
+        rule = styled(rule, BOLD)
+        tag = styled(tag, _SEVERITY_COLOURS[finding.severity])
     # A message spanning several lines would break the one-finding-per-line contract that grep relies on;
     # a newline in a file name could forge a finding line, an ANSI or bidi sequence rewrite the terminal.
     message = " ".join(finding.message.splitlines())
@@ -42,6 +41,12 @@ def _finding_line(finding: Finding, base_dir: Path, color: bool, show_fixes: boo
         message += f"; fix: {finding.fix}"
     message = printable(message)
     return f"{printable(display_path(finding.location.path, base_dir))}:{line}:{column}: {rule} {message} {tag}"
+
+
+def styled(text: str, code: int) -> str:
+    """`text` in one ANSI style (SGR `code`), reset after it: the sequences every terminal and CI log
+    viewer renders."""
+    return f"\x1b[{code}m{text}\x1b[0m"
 
 
 def _summary_line(result: RunResult) -> str:
