@@ -96,15 +96,24 @@ def _list_fields(body: object, paths: tuple[str, ...], where: Location) -> list[
 class _Builder:
     def __init__(self, model: Model) -> None:
         self.model = model
+        self._bases: dict[int, dict] = {}
 
     def _base(self, instance: ResourceInstance) -> dict:
-        return dict(
-            id=instance.id if isinstance(instance.id, str) else None,
-            name=_leaf_name(instance),
-            kind=_short_type(instance),
-            location=_where(instance),
-            conditional=instance.conditional,
-        )
+        """What every modelled resource has, worked out once per instance: its generic ArmResource and
+        its typed object both start from it, and locating it is a walk of the file's line index."""
+        base = self._bases.get(id(instance))
+        if base is None:
+            base = self._bases[id(instance)] = dict(
+                id=instance.id if isinstance(instance.id, str) else None,
+                name=_leaf_name(instance),
+                kind=_short_type(instance),
+                location=_where(instance),
+                conditional=instance.conditional,
+            )
+        return base
+
+    def where(self, instance: ResourceInstance) -> Location:
+        return self._base(instance)["location"]
 
     def first_pass(self, instance: ResourceInstance) -> None:
         kind = instance.type_lower
@@ -138,7 +147,7 @@ class _Builder:
 
     # ----- clusters -----
     def cluster(self, instance: ResourceInstance) -> Cluster:
-        body, where = instance.body, _where(instance)
+        body, where = instance.body, self.where(instance)
         api = Field(instance.api_version, where, None, "apiVersion")
         api_field = field_at(instance.raw, "apiVersion", where)
         if api_field.present:
@@ -190,7 +199,7 @@ class _Builder:
         if not isinstance(instance.id, str):
             return
         cluster_id = instance.id.rsplit("/agentpools/", 1)[0]
-        pool = self.agent_pool(get(instance.body, "properties"), _where(instance), _leaf_name(instance))
+        pool = self.agent_pool(get(instance.body, "properties"), self.where(instance), _leaf_name(instance))
         pool.name = _leaf_name(instance)
         for cluster in self.model.clusters:
             if cluster.id == cluster_id:
@@ -198,7 +207,7 @@ class _Builder:
 
     # ----- networks -----
     def vnet(self, instance: ResourceInstance) -> None:
-        body, where = instance.body, _where(instance)
+        body, where = instance.body, self.where(instance)
         vnet = VirtualNetwork(
             **self._base(instance),
             address_prefixes=_list_fields(body, ("properties.addressSpace.addressPrefixes",), where),
@@ -236,10 +245,10 @@ class _Builder:
         vnet_id = instance.id.rsplit("/subnets/", 1)[0] if isinstance(instance.id, str) else None
         vnet = next((v for v in self.model.vnets if v.id and v.id == vnet_id), None)
         self.add_subnet(instance.body, instance.id if isinstance(instance.id, str) else None,
-                        _leaf_name(instance), _where(instance), vnet, instance.conditional)
+                        _leaf_name(instance), self.where(instance), vnet, instance.conditional)
 
     def nsg(self, instance: ResourceInstance) -> None:
-        body, where = instance.body, _where(instance)
+        body, where = instance.body, self.where(instance)
         group = NetworkSecurityGroup(**self._base(instance))
         listed = field_at(body, "properties.securityRules", where)
         group.unknown_rules = _unknown_list(body, "properties.securityRules", where)
@@ -252,12 +261,12 @@ class _Builder:
             return
         group = self.model.nsgs.get(instance.id.rsplit("/securityrules/", 1)[0])
         if group is not None:
-            rule = _security_rule(instance.body, _where(instance), instance.conditional)
+            rule = _security_rule(instance.body, self.where(instance), instance.conditional)
             rule.name = _leaf_name(instance)
             group.rules.append(rule)
 
     def route_table(self, instance: ResourceInstance) -> None:
-        body, where = instance.body, _where(instance)
+        body, where = instance.body, self.where(instance)
         table = RouteTable(**self._base(instance))
         for route in field_at(body, "properties.routes", where).items():
             table.routes.append(_route(route.value, route.location))
@@ -268,14 +277,14 @@ class _Builder:
             return
         table = self.model.route_tables.get(instance.id.rsplit("/routes/", 1)[0])
         if table is not None:
-            route = _route(instance.body, _where(instance))
+            route = _route(instance.body, self.where(instance))
             route.name = _leaf_name(instance)
             route.conditional = instance.conditional
             table.routes.append(route)
 
     # ----- identity and access -----
     def role_definition(self, instance: ResourceInstance) -> None:
-        body, where = instance.body, _where(instance)
+        body, where = instance.body, self.where(instance)
         definition = RoleDefinition(**self._base(instance), role_name=field_at(body, "properties.roleName", where))
         permissions = field_at(body, "properties.permissions", where)
         if permissions.present and not permissions.known:
@@ -293,7 +302,7 @@ class _Builder:
             self.model.role_definitions[key] = definition
 
     def role_assignment(self, instance: ResourceInstance) -> None:
-        body, where = instance.body, _where(instance)
+        body, where = instance.body, self.where(instance)
         self.model.role_assignments.append(RoleAssignment(
             **self._base(instance),
             scope=_assignment_scope(instance),
