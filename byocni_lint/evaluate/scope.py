@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, NamedTuple, TypeVar, cast
 
 from byocni_lint.evaluate.expressions import Access, Call, ExpressionError, Literal, expression_text, literal_text, parse_expression
+from byocni_lint.evaluate.functions import lookup
 from byocni_lint.model.values import Unknown, describe, first_unknown, property_name
 
 _IN_PROGRESS = object()
@@ -245,7 +246,7 @@ class Scope:
         changed = False
         result: dict = {}
         for key, item in value.items():
-            if key.lower() == "copy" and _is_property_copy(item):
+            if len(key) == 4 and key.lower() == "copy" and _is_property_copy(item):
                 for loop in item:
                     loop_ci = lower_keys(loop)
                     name = str(loop_ci.get("name"))
@@ -272,8 +273,6 @@ class Scope:
         raise TypeError(f"unexpected expression node {node!r}")
 
     def _call(self, node: Call) -> object:
-        from byocni_lint.evaluate.functions import lookup
-
         function = lookup(node.name)
         if function is None:
             if "." in node.name and node.name in self.functions:
