@@ -18,7 +18,7 @@ from byocni_lint.evaluate.expressions import (
     literal_text,
     parse_expression,
 )
-from byocni_lint.model.values import Unknown
+from byocni_lint.model.values import Unknown, property_name
 
 
 def test_string_literal_with_doubled_quote_escape() -> None:
@@ -38,6 +38,18 @@ def test_nested_calls_keep_argument_order_and_lower_case_names() -> None:
     node = parse_expression("Concat(parameters('a'), toUpper('b'), 3)")
     assert node == Call("concat", (Call("parameters", (Literal("a"),), 7), Call("toupper", (Literal("b"),), 24),
                                    Literal(3)), 0)
+
+
+NAMES = st.text(alphabet="aAbB", max_size=2)  # few letters: keys that differ only in case are common
+
+
+@given(st.dictionaries(st.one_of(NAMES, st.integers(0, 2)), st.none(), max_size=5), NAMES)
+def test_property_name_finds_what_a_key_by_key_comparison_finds(container: dict, key: str) -> None:
+    """The miss test runs in C (`map(str.lower, ...)`); the answer must be the plain loop's: the key as
+    given, else the first key equal to it ignoring case, else None, whatever other keys there are."""
+    expected = key if key in container else next(
+        (name for name in container if isinstance(name, str) and name.lower() == key.lower()), None)
+    assert property_name(container, key) == expected
 
 
 def test_function_and_property_names_are_case_insensitive() -> None:

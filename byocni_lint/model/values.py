@@ -42,7 +42,13 @@ def property_name(container: dict, key: str) -> str | None:
     if key in container:
         return key
     lowered = key.lower()
-    for name in container:  # a plain loop: most lookups are misses (optional properties left out)
+    try:
+        # Most lookups that get here are misses (optional properties left out): asked in C first.
+        if lowered not in map(str.lower, container):
+            return None
+    except TypeError:  # a key that is not a string: look one by one
+        pass
+    for name in container:
         if isinstance(name, str) and name.lower() == lowered:
             return name
     return None
