@@ -112,6 +112,23 @@ def test_exit_2_on_a_bad_option(args: list[str]) -> None:
     assert_no_traceback(result)
 
 
+@pytest.mark.parametrize("args", [["--fail", "never"], ["--jobs", "0"], ["--rules-dir", str(CLEAN)]])
+def test_exit_2_on_an_abbreviated_option_or_a_value_out_of_range(args: list[str]) -> None:
+    """argparse would take `--fail` for `--fail-on`; like ruff, byocni-lint asks for the whole name."""
+    result = cli(CLEAN, *args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("byocni-lint: error: ") and args[0] in lines[0], result.stderr
+    assert_no_traceback(result)
+
+
+def test_options_may_come_between_paths() -> None:
+    result = cli(CLEAN, "--format", "json", ERROR, select=None)
+    report = json.loads(result.stdout)  # --format was read as an option, not as a path
+    assert (result.returncode, report["summary"]["files"]) == (1, 2)  # both paths read; ERROR's BYO003 fails
+    assert str(ERROR.relative_to(REPO)) in {finding["path"] for finding in report["findings"]}
+
+
 def test_exit_2_when_parameters_is_a_directory() -> None:
     result = cli(CLEAN, "--parameters", FOUNDATION)
     assert result.returncode == 2
