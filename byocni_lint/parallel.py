@@ -26,8 +26,11 @@ if TYPE_CHECKING:
 
 POOL_MIN_FILES = 64
 """Below this many files that workers could read, a run stays in-process whatever --jobs says."""
-SHARDS_PER_JOB = 8
-"""More shards than workers, so that a slow shard does not leave the other cores idle."""
+SHARDS_PER_JOB = 2
+"""Each shard takes this fraction of the files still unsharded, split among the workers: so shards
+shrink towards the end (guided scheduling), and the cores finish nearly together."""
+MIN_SHARD_FILES = 16
+"""No shard is smaller: each costs a worker a linter and its results a round trip."""
 
 Shard = list[tuple[int, list["ClaimedFile"]]]
 """(index of the front end, some of its files), in the run's order."""
@@ -74,15 +77,17 @@ def pooled(jobs: int, groups: Groups) -> set[int]:
 
 
 def shards(groups: Groups, fronts: set[int], jobs: int) -> list[Shard]:
-    """Shards of about equal size, whole groups each, in the groups' order."""
+    """Shards of whole groups each, in the groups' order, the later ones smaller (see SHARDS_PER_JOB)."""
     work = [(key, files) for key, files in groups.items() if key[0] in fronts]
-    target = max(1, -(-sum(len(files) for _, files in work) // (jobs * SHARDS_PER_JOB)))
+    left = sum(len(files) for _, files in work)
     result: list[Shard] = []
-    size = target
+    size = target = 0
     for (index, _), files in work:
         if size >= target:
             result.append([])
             size = 0
+            target = max(1, MIN_SHARD_FILES, -(-left // (jobs * SHARDS_PER_JOB)))
+        left -= len(files)
         shard = result[-1]
         if not shard or shard[-1][0] != index:
             shard.append((index, []))

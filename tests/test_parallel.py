@@ -38,6 +38,7 @@ def pool_started(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(parallel, "POOL_MIN_FILES", 1)
     monkeypatch.setattr(parallel, "SHARDS_PER_JOB", 10_000)
+    monkeypatch.setattr(parallel, "MIN_SHARD_FILES", 1)
     monkeypatch.setattr(parallel.Shards, "__init__", spy)
     return started
 
@@ -146,6 +147,24 @@ def test_needed_follows_the_subnet_to_its_nsg_and_grants_in_other_models() -> No
     models = [cluster, network, nsg, other_nsg, grant, unrelated]
     assert needed(models) == {0, 1, 2, 4}
     assert needed([network, nsg, grant, unrelated]) == set()  # nothing open: nothing is built again
+
+
+def test_shards_keep_the_order_and_whole_groups_and_shrink_towards_the_end() -> None:
+    groups = {(0, f"g{n:04}"): [f"g{n:04}/{k}" for k in range(1 + n % 3)] for n in range(1000)}
+    groups[(1, "other")] = ["other/a"]  # a front end the workers do not read
+    work = parallel.shards(groups, {0}, jobs=2)  # type: ignore[arg-type]
+    files_of = [[file for _, files in shard for file in files] for shard in work]
+    assert [file for files in files_of for file in files] == [
+        file for (index, _), files in groups.items() if index == 0 for file in files]
+    shard_of_group: dict[str, set[int]] = {}
+    for number, files in enumerate(files_of):
+        for file in files:
+            shard_of_group.setdefault(file.split("/")[0], set()).add(number)
+    assert all(len(numbers) == 1 for numbers in shard_of_group.values())  # no group is cut in two
+    sizes = [len(files) for files in files_of]
+    assert abs(sizes[0] - sum(sizes) / 4) <= 3  # half of what is left, split between the two workers
+    assert sizes[1] < sizes[0] and all(size >= parallel.MIN_SHARD_FILES for size in sizes[:-1])
+    assert sum(sizes[-5:]) < sum(sizes) / 10  # the cores finish together: the last shards are small
 
 
 def test_a_dead_worker_costs_nothing_but_time(tmp_path: Path, pool_started, monkeypatch) -> None:

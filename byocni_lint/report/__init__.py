@@ -6,6 +6,7 @@ imported only when asked for: the text output of a pre-commit hook must not pay 
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import re
@@ -66,7 +67,14 @@ def display_path(path: str, base_dir: Path) -> str:
     Relative output keeps reports identical across checkouts (and is what SARIF viewers resolve
     against the repository root); `relpath` fails only when no relative path exists, e.g. another
     drive on Windows, and then the path as the user named it is the most honest thing to show.
+    Cached: a report names each file once per finding, and `relpath` makes both paths absolute each
+    time (against the working folder, hence part of the key).
     """
+    return _relative(path, base_dir, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative(path: str, base_dir: Path, _working_folder: str) -> str:
     try:
         relative = os.path.relpath(path, base_dir)
     except ValueError:
