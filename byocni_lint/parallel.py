@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 
 POOL_MIN_FILES = 64
 """Below this many files that workers could read, a run stays in-process whatever --jobs says."""
-SHARDS_PER_JOB = 2
-"""Each shard takes this fraction of the files still unsharded, split among the workers: so shards
-shrink towards the end (guided scheduling), and the cores finish nearly together."""
+SHARE_DIVISOR = 2
+"""A shard takes 1 / (jobs x SHARE_DIVISOR) of the files not yet sharded: so shards shrink towards the
+end (guided scheduling), and the cores finish nearly together."""
 MIN_SHARD_FILES = 16
 """No shard is smaller: each costs a worker a linter and its results a round trip."""
 
@@ -77,7 +77,7 @@ def pooled(jobs: int, groups: Groups) -> set[int]:
 
 
 def shards(groups: Groups, fronts: set[int], jobs: int) -> list[Shard]:
-    """Shards of whole groups each, in the groups' order, the later ones smaller (see SHARDS_PER_JOB)."""
+    """Shards of whole groups each, in the groups' order, the later ones smaller (see SHARE_DIVISOR)."""
     work = [(key, files) for key, files in groups.items() if key[0] in fronts]
     left = sum(len(files) for _, files in work)
     result: list[Shard] = []
@@ -86,7 +86,7 @@ def shards(groups: Groups, fronts: set[int], jobs: int) -> list[Shard]:
         if size >= target:
             result.append([])
             size = 0
-            target = max(1, MIN_SHARD_FILES, -(-left // (jobs * SHARDS_PER_JOB)))
+            target = max(MIN_SHARD_FILES, -(-left // (jobs * SHARE_DIVISOR)))
         left -= len(files)
         shard = result[-1]
         if not shard or shard[-1][0] != index:

@@ -37,7 +37,7 @@ def pool_started(monkeypatch) -> list[int]:
         real(self, options, work, jobs, roots)
 
     monkeypatch.setattr(parallel, "POOL_MIN_FILES", 1)
-    monkeypatch.setattr(parallel, "SHARDS_PER_JOB", 10_000)
+    monkeypatch.setattr(parallel, "SHARE_DIVISOR", 10_000)
     monkeypatch.setattr(parallel, "MIN_SHARD_FILES", 1)
     monkeypatch.setattr(parallel.Shards, "__init__", spy)
     return started

@@ -87,3 +87,13 @@ def test_clean_run(tmp_path: Path) -> None:
     document = as_json(RunResult([], [], 2), tmp_path)
     assert document["findings"] == []
     assert document["summary"] == {"files": 2, "findings": 0, "suppressed": 0, "kinds": {}, "byocni_clusters": None, "error": 0, "warning": 0, "note": 0}
+
+
+def test_a_relative_path_is_shown_against_the_working_folder_of_each_call(tmp_path: Path, monkeypatch) -> None:
+    from byocni_lint.report import display_path
+
+    (tmp_path / "a" / "deep").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "a")
+    assert display_path("t.json", tmp_path) == "a/t.json"
+    monkeypatch.chdir(tmp_path / "a" / "deep")  # the same arguments, another working folder
+    assert display_path("t.json", tmp_path) == "a/deep/t.json"
